@@ -1,0 +1,51 @@
+// A profile fixes every variation point of the spec for one runtime version (models/*.json).
+#pragma once
+
+#include <map>
+#include <set>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace acx::model {
+
+/// spec/async-local-storage.md, variation point `als.model`.
+enum class AlsModel {
+  Hook,   ///< Stores are copied onto each resource at init by an internal init hook (Node 13.10..23).
+  Frame,  ///< Stores live in an immutable frame captured by resources and reactions (Node >= 24).
+};
+
+/// spec/async-local-storage.md, variation point `als.hook.enable`: when the hook model's internal
+/// init hook (and with it promise tracking) is switched on.
+enum class AlsEnable {
+  FirstRun,        ///< At the first run/enterWith (Node 13.10..23).
+  AtConstruction,  ///< In the constructor (Node 24 with --no-async-context-frame).
+};
+
+/// spec/event-loop.md, variation point `microtask.resource`.
+enum class MicrotaskResource {
+  Always,             ///< queueMicrotask always creates a `Microtask` AsyncResource (Node 20).
+  WhenFrameOrHooks,   ///< Only when a context frame exists or a hook is enabled; otherwise a bare
+                      ///< V8 microtask whose callback sees eid 0 (Node 24).
+};
+
+struct Profile {
+  std::string name;
+  std::string description;
+  AlsModel als_model = AlsModel::Hook;
+  AlsEnable als_enable = AlsEnable::FirstRun;
+  MicrotaskResource microtask_resource = MicrotaskResource::Always;
+  /// Variation point id -> evidence (a case observed here, or a source file).
+  std::map<std::string, std::string> evidence;
+};
+
+struct ProfileError {
+  std::string file;
+  std::string message;
+  std::string to_string() const { return file + ": " + message; }
+};
+
+/// Loads models/NAME.json (or a path ending in .json).
+std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path, const std::string& models_dir);
+
+}  // namespace acx::model

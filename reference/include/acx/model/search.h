@@ -1,0 +1,54 @@
+// Exploring the model's choices: one prediction, every allowed trace, or the search for an
+// execution that matches an observed trace (how the comparator accepts any allowed order, and only
+// those).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "acx/model/machine.h"
+#include "acx/trace/compare.h"
+
+namespace acx::model {
+
+struct SearchLimits {
+  std::size_t max_runs = 20000;  ///< Model executions before the search gives up.
+};
+
+/// The trace the model gives when every choice takes its first option, with the model's own ids
+/// (numbered like Node's: root 1, then 2, 3, ... in allocation order).
+struct Prediction {
+  RunStatus status = RunStatus::Completed;
+  std::vector<trace::Event> events;
+  std::size_t choice_points = 0;  ///< Choices with two or more options met on the way.
+};
+[[nodiscard]] Prediction predict(const scenario::Scenario& s, const Profile& p, const RunOptions& o = {});
+
+/// Every distinct trace the model allows (canonical ids), up to `limits.max_runs` executions.
+struct Enumeration {
+  std::vector<std::vector<trace::Event>> traces;
+  bool complete = true;  ///< False when the limit cut the enumeration short.
+  bool step_limit = false;
+};
+[[nodiscard]] Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o = {},
+                                    SearchLimits limits = {});
+
+enum class MatchOutcome {
+  Match,        ///< Some allowed execution produces exactly the observed trace.
+  Divergence,   ///< None does; `divergence` tells where the best candidate parted.
+  SearchLimit,  ///< Gave up after `max_runs` executions without a match.
+  StepLimit,    ///< The scenario does not terminate in the model.
+};
+
+struct MatchResult {
+  MatchOutcome outcome = MatchOutcome::Match;
+  std::optional<trace::Divergence> divergence;
+  std::size_t runs = 0;
+};
+
+/// Searches the model's executions for one whose canonical trace equals `observed` (canonical).
+[[nodiscard]] MatchResult match(const scenario::Scenario& s, const Profile& p,
+                                const std::vector<trace::Event>& observed, const RunOptions& o = {},
+                                SearchLimits limits = {});
+
+}  // namespace acx::model

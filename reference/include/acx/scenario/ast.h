@@ -1,0 +1,95 @@
+// The scenario language's abstract syntax (spec/scenario-language.md).
+//
+// A scenario is a header plus a block of statements. Every statement has the same shape:
+//   [let NAME =] [RECEIVER.]OPERATION[(ARGS)] [BLOCK [LABEL BLOCK]...]
+// and the table in ops.h says, for each operation, which receiver, arguments and blocks it takes.
+// Keeping one shape makes the parser, the printer, the generators and the emitters table-driven:
+// adding a construct is one row in ops.h plus its semantics.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace acx::scenario {
+
+/// Where a token starts in its file (1-based). Not part of a program's meaning: two programs that
+/// differ only in layout compare equal.
+struct Location {
+  int line = 0;
+  int column = 0;
+  friend bool operator==(const Location&, const Location&) { return true; }
+};
+
+/// A literal or a reference to a bound name (for `p.resolve(q)`) or a bare word (hook callback names).
+struct Value {
+  enum class Kind { Undefined, Null, Boolean, Number, String, Name };
+  Kind kind = Kind::Undefined;
+  bool boolean = false;
+  std::int64_t number = 0;
+  std::string text;  ///< String contents, or the referenced name.
+
+  static Value undefined() { return {}; }
+  static Value null() { return {Kind::Null}; }
+  static Value of(bool b) { return {Kind::Boolean, b}; }
+  static Value of(std::int64_t n) { return {Kind::Number, false, n}; }
+  static Value string(std::string s) { return {Kind::String, false, 0, std::move(s)}; }
+  static Value name(std::string s) { return {Kind::Name, false, 0, std::move(s)}; }
+
+  friend bool operator==(const Value&, const Value&) = default;
+};
+
+/// The JavaScript literal for a value (`undefined`, `42`, `"text"`, or the name itself). The same
+/// text is used for store values in traces (spec/trace-format.md, `stores`).
+std::string to_literal(const Value& value);
+
+enum class Op {
+  CreateHook,      ///< let h = createHook(init, before, after, destroy, promiseResolve)
+  HookEnable,      ///< h.enable
+  HookDisable,     ///< h.disable
+  NewAls,          ///< let a = new AsyncLocalStorage
+  AlsRun,          ///< a.run(value) { ... }
+  Observe,         ///< observe("label")
+  NextTick,        ///< nextTick { ... }
+  QueueMicrotask,  ///< queueMicrotask { ... }
+  SetTimeout,      ///< [let t =] setTimeout(ms) { ... }
+  SetImmediate,    ///< [let i =] setImmediate { ... }
+  NewPromise,      ///< let p = new Promise [{ executor }]
+  PromiseResolve,  ///< let p = Promise.resolve(value)
+  Then,            ///< [let q =] p.then [{ onFulfilled }]
+  Resolve,         ///< p.resolve(value): calls the resolve function kept by `new Promise`
+};
+
+struct Statement;
+using Block = std::vector<Statement>;
+
+struct Statement {
+  Location location;
+  Op op{};
+  std::string binding;  ///< `let NAME =`; empty when the result is not bound.
+  std::string receiver;  ///< Receiver name for method operations; empty otherwise.
+  std::vector<Value> args;
+  std::vector<Block> blocks;  ///< Callback bodies, in the order of the operation's block labels.
+
+  friend bool operator==(const Statement&, const Statement&) = default;
+};
+
+/// Metadata lines (`@id`, `@title`, ...) at the top of a scenario file.
+struct Header {
+  std::string id;
+  std::string title;
+  std::vector<std::string> rules;     ///< Spec rule ids the case exercises.
+  std::vector<std::string> requires_;  ///< Capabilities a backend needs to run the case.
+  std::vector<std::string> notes;     ///< Free text: sources, substitutions (e.g. http replaced by timers).
+
+  friend bool operator==(const Header&, const Header&) = default;
+};
+
+struct Scenario {
+  Header header;
+  Block body;
+  friend bool operator==(const Scenario&, const Scenario&) = default;
+};
+
+}  // namespace acx::scenario

@@ -1,0 +1,106 @@
+// The event loop (spec/event-loop.md): tick and microtask draining, the timers phase with the
+// orders the spec leaves open, and the check phase.
+#include <algorithm>
+#include <map>
+
+#include "machine_impl.h"
+
+namespace acx::model::detail {
+
+void Machine::drain() {
+  // `loop.drain` (processTicksAndRejections): every tick, then every microtask, until both are empty.
+  // The mutation runs microtasks first.
+  do {
+    if (mutated("loop.drain")) run_microtasks();
+    while (!ticks_.empty()) {
+      const Tick tick = ticks_.front();
+      ticks_.pop_front();
+      const Stores frame = resources_[tick.id].stores;
+      // `tick.destroy`: queued after the callback.
+      invoke(tick.id, resources_[tick.id].trigger, frame, tick.block, true);
+    }
+    run_microtasks();
+  } while (!ticks_.empty());
+}
+
+void Machine::run_microtasks() {
+  while (!jobs_.empty()) {
+    const Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    run_job(job);
+  }
+}
+
+void Machine::run_job(const Job& job) {
+  switch (job.kind) {
+    case Job::Kind::Reaction: run_reaction(job); break;
+    case Job::Kind::ResolveThenable: run_thenable_job(job); break;
+    case Job::Kind::DisablePromiseHook:
+      // `promise.tracking-off`
+      if (!promise_hook_.wanted) promise_hook_.installed = false;
+      break;
+    case Job::Kind::QueueMicrotask:
+      if (job.resource != 0) {
+        // `microtask.resource`: runInAsyncScope, then emitDestroy.
+        invoke(job.resource, resources_[job.resource].trigger, resources_[job.resource].stores, job.block, true);
+      } else {
+        step();
+        Stores saved = frame_;
+        frame_ = job.frame;
+        exec(*job.block);
+        frame_ = std::move(saved);
+      }
+      break;
+  }
+}
+
+void Machine::timers_phase() {
+  // `loop.timers.eligible`: only timers that exist when the phase starts can run in it.
+  const std::uint64_t phase_start = created_counter_;
+  // `loop.timers.must-run`: with no immediate and no queued destroy the loop blocks in poll until a
+  // timer is due, so the phase after that runs at least one.
+  bool must_run = immediates_.empty() && destroy_queue_.empty();
+  while (true) {
+    // `loop.timers.fifo`: among timers of one duration the oldest goes first; timers of different
+    // durations are not ordered (`loop.timers.unordered`), so each duration's oldest is a candidate.
+    std::map<std::int64_t, std::size_t> oldest;  // duration -> index in timers_
+    for (std::size_t i = 0; i < timers_.size(); ++i) {
+      const Timer& t = timers_[i];
+      if (t.created >= phase_start) continue;
+      auto [it, inserted] = oldest.try_emplace(t.duration, i);
+      if (!inserted && timers_[it->second].created > t.created) it->second = i;
+    }
+    if (oldest.empty()) return;
+    std::vector<std::size_t> candidates;
+    for (const auto& [duration, index] : oldest) candidates.push_back(index);
+    // Options: [stop the phase] then each candidate, shortest duration first.
+    const std::size_t stop = must_run ? 0 : 1;
+    const std::size_t options = stop + candidates.size();
+    const std::size_t pick = options == 1 ? 0 : chooser_.choose(options);
+    if (pick < stop) return;
+    const Timer timer = timers_[candidates[pick - stop]];
+    timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(candidates[pick - stop]));
+    // `timer.destroy`: a fired timeout's destroy is queued after its callback.
+    invoke(timer.id, resources_[timer.id].trigger, resources_[timer.id].stores, timer.block, true);
+    drain();
+    must_run = false;
+  }
+}
+
+void Machine::check_phase() {
+  // `hooks.destroy-queue`: queued destroys are emitted first (a native immediate), then the immediates
+  // that were queued when the phase started (`loop.check`), each followed by a drain.
+  if (!destroy_queue_.empty()) {
+    const auto ids = std::move(destroy_queue_);
+    destroy_queue_.clear();
+    for (AsyncId id : ids) emit_each(&HookState::destroy, EventKind::Destroy, id);
+  }
+  auto batch = std::move(immediates_);
+  immediates_.clear();
+  for (const Immediate& imm : batch) {
+    invoke(imm.id, resources_[imm.id].trigger, resources_[imm.id].stores, imm.block, true);
+    drain();
+  }
+}
+
+}  // namespace acx::model::detail

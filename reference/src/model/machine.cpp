@@ -1,0 +1,356 @@
+// The model's core: ids, the execution stack, hooks and statements. Promises are in promises.cpp,
+// the event loop in loop.cpp.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "machine_impl.h"
+
+namespace acx::model {
+
+const std::set<std::string>& mutable_rules() {
+  static const std::set<std::string> rules = {"promise.trigger", "loop.drain", "als.propagation",
+                                              "stack.default-trigger", "hooks.before-after"};
+  return rules;
+}
+
+RunStatus run(const scenario::Scenario& scenario, const Profile& profile, Chooser& chooser, EventSink& sink,
+              const RunOptions& options) {
+  detail::Machine machine(scenario, profile, chooser, sink, options);
+  return machine.run();
+}
+
+namespace detail {
+
+namespace {
+void visit(const Block& block, const std::function<void(const Statement&)>& f) {
+  for (const auto& st : block) {
+    f(st);
+    for (const auto& b : st.blocks) visit(b, f);
+  }
+}
+}  // namespace
+
+Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink, const RunOptions& o)
+    : scenario_(s), profile_(p), chooser_(c), sink_(sink), options_(o) {
+  // Hooks and stores are numbered in textual order, which is also the order of `stores` in observe
+  // events (spec/trace-format.md).
+  visit(s.body, [&](const Statement& st) {
+    if (st.op == scenario::Op::CreateHook) {
+      HookState h{st.binding};
+      for (const auto& arg : st.args) {
+        if (arg.text == "init") h.init = true;
+        if (arg.text == "before") h.before = true;
+        if (arg.text == "after") h.after = true;
+        if (arg.text == "destroy") h.destroy = true;
+        if (arg.text == "promiseResolve") h.promise_resolve = true;
+      }
+      names_[st.binding] = hooks_.size();
+      hooks_.push_back(h);
+    } else if (st.op == scenario::Op::NewAls) {
+      names_[st.binding] = als_.size();
+      als_.push_back(AlsState{st.binding});
+    }
+  });
+  // `als.hook.enable`: the hook model's AsyncLocalStorage installs one internal init hook.
+  storage_hook_ = hooks_.size();
+  hooks_.push_back(HookState{"<AsyncLocalStorage>", true});
+  resources_[kModelRootId] = Resource{"(root)", 0, {}};
+}
+
+RunStatus Machine::run() {
+  try {
+    // `loop.main`: the top level runs first, in the root context (`ids.root`).
+    stack_.push_back(ExecFrame{kModelRootId, 0, kModelRootId});
+    exec(scenario_.body);
+    stack_.pop_back();
+    drain();
+    while (!timers_.empty() || !immediates_.empty() || !destroy_queue_.empty()) {
+      timers_phase();
+      check_phase();
+    }
+  } catch (const StopRun& stop) {
+    return stop.status;
+  }
+  return RunStatus::Completed;
+}
+
+void Machine::step() {
+  if (++steps_ > options_.step_limit) throw StopRun{RunStatus::StepLimit};
+}
+
+// ---- ids, stack, stores --------------------------------------------------------------------
+
+// Resource 0 stands for Node's `topLevelResource`, what executionAsyncResource() returns when the
+// stack is empty (inside microtasks); it is a different object from the main script's resource.
+Stores& Machine::resource_stores(AsyncId id) { return resources_[id].stores; }
+
+Stores Machine::current_stores() {
+  if (profile_.als_model == AlsModel::Frame) return frame_;
+  // `als.hook.resource`: getStore() reads executionAsyncResource(), `topLevelResource` when the
+  // stack is empty.
+  return resource_stores(stack_.empty() ? 0 : stack_.back().resource);
+}
+
+Value Machine::store_of(std::size_t als) {
+  if (!als_[als].created) return Value::undefined();
+  if (profile_.als_model == AlsModel::Hook && !als_[als].enabled) return Value::undefined();
+  const Stores stores = current_stores();
+  return als < stores.size() ? stores[als] : Value::undefined();
+}
+
+// ---- hooks ---------------------------------------------------------------------------------
+
+bool Machine::has(bool HookState::*callback) const {
+  return std::any_of(active_.begin(), active_.end(), [&](std::size_t h) { return hooks_[h].*callback; });
+}
+
+void Machine::emit(trace::Event event) {
+  if (!sink_.accept(event)) throw StopRun{RunStatus::Stopped};
+}
+
+void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
+  // `hooks.order`: hooks are called in the order they were enabled. Copy: the set is fixed for the
+  // duration of one emit (`hooks.enable-during-emit`).
+  const auto active = active_;
+  for (std::size_t h : active) {
+    if (!(hooks_[h].*callback) || h == storage_hook_) continue;
+    trace::Event e;
+    e.kind = kind;
+    e.hook = hooks_[h].name;
+    e.id = id;
+    emit(std::move(e));
+  }
+}
+
+void Machine::emit_init(AsyncId id, const std::string& type, AsyncId trigger) {
+  Resource& r = resources_[id];
+  r.type = type;
+  r.trigger = trigger;
+  if (!has(&HookState::init)) return;  // `hooks.init`: emitInit runs only when init hooks exist.
+  // `als.hook.copy-at-init`: the internal hook copies each store from the current resource.
+  if (profile_.als_model == AlsModel::Hook &&
+      std::find(active_.begin(), active_.end(), storage_hook_) != active_.end()) {
+    r.stores = current_stores();
+  }
+  const AsyncId current = eid();
+  const auto active = active_;
+  for (std::size_t h : active) {
+    if (!hooks_[h].init || h == storage_hook_) continue;
+    trace::Event e;
+    e.kind = EventKind::Init;
+    e.hook = hooks_[h].name;
+    e.id = id;
+    e.type = type;
+    e.trigger = trigger;
+    e.eid = current;
+    emit(std::move(e));
+  }
+}
+
+AsyncId Machine::init_resource(const std::string& type, AsyncId trigger) {
+  const AsyncId id = new_id();
+  // `als.frame.capture`: resources capture the current frame when they are created.
+  if (profile_.als_model == AlsModel::Frame) resources_[id].stores = frame_;
+  emit_init(id, type, trigger);
+  return id;
+}
+
+void Machine::enable_hook(std::size_t index, bool internal) {
+  (void)internal;
+  // `hooks.enable`: enabling an enabled hook does nothing; otherwise it joins the end of the list.
+  if (std::find(active_.begin(), active_.end(), index) != active_.end()) return;
+  active_.push_back(index);
+  update_promise_hook_mode();
+}
+
+void Machine::update_promise_hook_mode() {
+  // `promise.tracking`: every enable re-installs the promise hook; it tracks promises at creation
+  // when init or destroy hooks exist, and reports settlement when promiseResolve hooks exist.
+  promise_hook_.wanted = true;
+  promise_hook_.installed = true;
+  promise_hook_.init = has(&HookState::init) || has(&HookState::destroy);
+  promise_hook_.settled = has(&HookState::promise_resolve);
+}
+
+void Machine::disable_hook(std::size_t index) {
+  auto it = std::find(active_.begin(), active_.end(), index);
+  if (it == active_.end()) return;
+  const auto total = [&] {
+    std::size_t n = 0;
+    for (std::size_t h : active_) {
+      const HookState& s = hooks_[h];
+      n += s.init + s.before + s.after + s.destroy + s.promise_resolve;
+    }
+    return n;
+  };
+  const std::size_t before = total();
+  active_.erase(it);
+  // `promise.tracking-off`: when the last callback goes, the promise hook is removed by a microtask,
+  // not at once (a promise may be between its before and after).
+  if (before > 0 && total() == 0) {
+    promise_hook_.wanted = false;
+    jobs_.push_back(Job{Job::Kind::DisablePromiseHook});
+  }
+}
+
+void Machine::queue_destroy(AsyncId id) {
+  // `hooks.destroy-queue`: destroy is queued only while destroy hooks exist, and emitted later.
+  if (has(&HookState::destroy) && id > 0) destroy_queue_.push_back(id);
+}
+
+void Machine::invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Block* block, bool destroy_after) {
+  step();
+  // `stack.push`: the callback runs with eid = its resource and tid = that resource's trigger.
+  stack_.push_back(ExecFrame{id, trigger, id});
+  Stores saved;
+  if (profile_.als_model == AlsModel::Frame) {
+    saved = frame_;
+    // `als.frame.restore-on-callback`, mutated by `als.propagation`.
+    frame_ = mutated("als.propagation") ? Stores{} : frame;
+  }
+  if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, id);
+  if (block) exec(*block);
+  if (destroy_after) queue_destroy(id);
+  emit_each(&HookState::after, EventKind::After, id);
+  stack_.pop_back();
+  if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
+}
+
+// ---- statements ----------------------------------------------------------------------------
+
+void Machine::exec(const Block& block) {
+  for (const auto& st : block) exec(st);
+}
+
+void Machine::exec(const Statement& st) {
+  using scenario::Op;
+  switch (st.op) {
+    case Op::CreateHook: break;  // Hooks were declared up front; createHook has no observable effect.
+    case Op::HookEnable: enable_hook(names_.at(st.receiver), false); break;
+    case Op::HookDisable: disable_hook(names_.at(st.receiver)); break;
+    case Op::NewAls: {
+      const std::size_t a = names_.at(st.binding);
+      als_[a].created = true;
+      if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction) enable_als(a);
+      break;
+    }
+    case Op::AlsRun: als_run(st); break;
+    case Op::Observe: observe(st); break;
+    case Op::NextTick: {
+      // `tick.resource`
+      const AsyncId trigger = mutated("stack.default-trigger") ? kModelRootId : default_trigger();
+      const AsyncId id = init_resource("TickObject", trigger);
+      ticks_.push_back(Tick{id, &st.blocks[0]});
+      break;
+    }
+    case Op::QueueMicrotask: {
+      // `microtask.resource` (variation point): a Microtask AsyncResource, or a bare V8 microtask.
+      Job job{Job::Kind::QueueMicrotask};
+      job.block = &st.blocks[0];
+      // Node 24: `if (AsyncContextFrame.current() || enabledHooksExist())`; a frame exists once any
+      // run has happened (run restores the prior value with a new frame).
+      const bool with_resource = profile_.microtask_resource == MicrotaskResource::Always ||
+                                 !frame_.empty() || !active_.empty();
+      if (with_resource) job.resource = init_resource("Microtask", default_trigger());
+      job.frame = frame_;
+      jobs_.push_back(std::move(job));
+      break;
+    }
+    case Op::SetTimeout: {
+      const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.resource`
+      const std::int64_t ms = std::max<std::int64_t>(1, st.args[0].number);  // `loop.timers.minimum`
+      timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++});
+      break;
+    }
+    case Op::SetImmediate: {
+      const AsyncId id = init_resource("Immediate", default_trigger());  // `immediate.resource`
+      immediates_.push_back(Immediate{id, &st.blocks[0]});
+      break;
+    }
+    case Op::NewPromise: {
+      const std::size_t p = create_promise(std::nullopt);
+      names_[st.binding] = p;
+      // `promise.executor`: the executor runs at once, in the creator's context, without before/after.
+      if (!st.blocks.empty()) exec(st.blocks[0]);
+      break;
+    }
+    case Op::PromiseResolve: {
+      const Value v = st.args.empty() ? Value::undefined() : st.args[0];
+      // `promise.resolve-static`: Promise.resolve(p) returns p itself for a native promise.
+      if (auto existing = promise_named(v)) {
+        if (!st.binding.empty()) names_[st.binding] = *existing;
+        break;
+      }
+      const std::size_t p = create_promise(std::nullopt);
+      if (!st.binding.empty()) names_[st.binding] = p;
+      resolve(p, v);
+      break;
+    }
+    case Op::Then: {
+      const std::size_t parent = names_.at(st.receiver);
+      // `promise.trigger`: the derived promise is created (and its init emitted) before the reaction
+      // is registered; mutating the rule drops the parent.
+      const std::size_t derived =
+          create_promise(mutated("promise.trigger") ? std::nullopt : std::optional<std::size_t>(parent));
+      if (!st.binding.empty()) names_[st.binding] = derived;
+      then(parent, Reaction{derived, st.blocks.empty() ? nullptr : &st.blocks[0], frame_, std::nullopt, false});
+      break;
+    }
+    case Op::Resolve: resolve(names_.at(st.receiver), st.args.empty() ? Value::undefined() : st.args[0]); break;
+  }
+}
+
+void Machine::enable_als(std::size_t a) {
+  // `als.hook.enable`: the first run (or the constructor, per profile) enables the internal hook.
+  if (als_[a].enabled) return;
+  als_[a].enabled = true;
+  enable_hook(storage_hook_, true);
+}
+
+void Machine::observe(const Statement& st) {
+  trace::Event e;
+  e.kind = EventKind::Observe;
+  e.label = st.args[0].text;
+  e.eid = eid();
+  e.tid = tid();
+  for (std::size_t i = 0; i < als_.size(); ++i) e.stores.emplace_back(als_[i].name, to_literal(store_of(i)));
+  emit(std::move(e));
+}
+
+void Machine::als_run(const Statement& st) {
+  const std::size_t a = names_.at(st.receiver);
+  const Value& value = st.args[0];
+  // `als.run.same-store`: running with the store that is already current just calls the callback
+  // (both models), so no frame is made and, in the hook model, the internal hook is not enabled.
+  if (store_of(a) == value) {
+    exec(st.blocks[0]);
+    return;
+  }
+  if (profile_.als_model == AlsModel::Frame) {
+    // `als.run` (frame model): a new frame with this store, the previous frame restored afterwards.
+    Stores prior = frame_;
+    if (frame_.size() <= a) frame_.resize(a + 1);
+    frame_[a] = value;
+    exec(st.blocks[0]);
+    // Node restores with enterWith(prior): the frame object exists from now on, even when every
+    // store in it is undefined (this matters to `microtask.resource`).
+    if (prior.size() <= a) prior.resize(a + 1);
+    frame_ = std::move(prior);
+    return;
+  }
+  // `als.run` (hook model): the store is written onto the current resource and restored afterwards.
+  enable_als(a);
+  const AsyncId resource = stack_.empty() ? 0 : stack_.back().resource;
+  Stores& slots = resource_stores(resource);
+  if (slots.size() <= a) slots.resize(a + 1);
+  const Value old = slots[a];
+  slots[a] = value;
+  exec(st.blocks[0]);
+  Stores& after = resource_stores(resource);  // the map may have grown; look the slots up again
+  after[a] = old;
+}
+
+}  // namespace detail
+}  // namespace acx::model

@@ -1,0 +1,140 @@
+// Promises (spec/promises.md): PROMISE resources, their triggers, reactions and settlement, as Node's
+// promise hook (lib/internal/async_hooks.js) and V8's promise jobs produce them.
+#include "machine_impl.h"
+
+namespace acx::model::detail {
+
+std::optional<std::size_t> Machine::promise_named(const Value& value) const {
+  if (value.kind != Value::Kind::Name) return std::nullopt;
+  return names_.at(value.text);
+}
+
+AsyncId Machine::get_or_set_id(std::size_t p) {
+  // `promise.lazy-id`: a parent that was never tracked gets an id now, with no trigger (NaN).
+  PromiseState& parent = promises_[p];
+  if (parent.id == 0) parent.id = new_id();
+  return parent.id;
+}
+
+void Machine::track_lazily(std::size_t p) {
+  // `promise.lazy-id`: trackPromise(promise, null) in the before/after/settled hooks.
+  PromiseState& promise = promises_[p];
+  if (promise.id != 0) return;
+  promise.trigger = default_trigger();
+  promise.id = new_id();
+}
+
+std::size_t Machine::create_promise(std::optional<std::size_t> parent) {
+  const std::size_t index = promises_.size();
+  promises_.emplace_back();
+  // `promise.tracking`: ids are given at creation only while Node's promise init hook is installed.
+  if (promise_hook_.installed && promise_hook_.init) {
+    // `promise.trigger`: the parent's id is taken (or made) before the child's, so parent < child.
+    const AsyncId trigger = parent ? get_or_set_id(*parent) : default_trigger();
+    const AsyncId id = new_id();
+    promises_[index].id = id;
+    promises_[index].trigger = trigger;
+    emit_init(id, "PROMISE", trigger);  // `promise.init`
+  }
+  return index;
+}
+
+void Machine::resolve(std::size_t p, const Value& value) {
+  // A promise's resolve function works once (`promise.resolve-once`).
+  if (promises_[p].already_resolved) return;
+  promises_[p].already_resolved = true;
+  resolve_unchecked(p, value);
+}
+
+void Machine::resolve_unchecked(std::size_t p, const Value& value) {
+  // `promise.resolve`: promiseResolve fires when a resolve function runs, before any settling.
+  if (promise_hook_.installed && promise_hook_.settled) {
+    track_lazily(p);
+    emit_each(&HookState::promise_resolve, EventKind::PromiseResolve, promises_[p].id);
+  }
+  if (auto thenable = promise_named(value)) {
+    // `promise.adopt`: resolving with a promise queues a job that subscribes to it.
+    Job job{Job::Kind::ResolveThenable};
+    job.promise = p;
+    job.thenable = *thenable;
+    jobs_.push_back(std::move(job));
+    return;
+  }
+  PromiseState& promise = promises_[p];
+  promise.state = PromiseState::State::Fulfilled;
+  promise.value = value;
+  auto reactions = std::move(promise.reactions);
+  promise.reactions.clear();
+  for (auto& r : reactions) {
+    Job job{Job::Kind::Reaction};
+    job.reaction = std::move(r);
+    job.argument = value;
+    jobs_.push_back(std::move(job));
+  }
+}
+
+void Machine::then(std::size_t p, Reaction reaction) {
+  PromiseState& promise = promises_[p];
+  if (promise.state == PromiseState::State::Pending) {
+    promise.reactions.push_back(std::move(reaction));
+    return;
+  }
+  Job job{Job::Kind::Reaction};
+  job.reaction = std::move(reaction);
+  job.argument = promise.value;
+  jobs_.push_back(std::move(job));
+}
+
+void Machine::run_thenable_job(const Job& job) {
+  step();
+  // `promise.adopt`: with the promise hook installed V8 takes the generic path and calls
+  // thenable.then(resolve, reject), which makes a derived promise; without it, it links the two
+  // promises directly. The job itself has no before/after.
+  if (promise_hook_.installed) {
+    const std::size_t derived = create_promise(job.thenable);
+    then(job.thenable, Reaction{derived, nullptr, frame_, job.promise, false});
+  } else {
+    then(job.thenable, Reaction{job.promise, nullptr, frame_, std::nullopt, true});
+  }
+}
+
+void Machine::run_reaction(const Job& job) {
+  step();
+  const Reaction& reaction = job.reaction;
+  const std::size_t derived = reaction.derived;
+  if (reaction.direct) {
+    resolve_unchecked(derived, job.argument);
+    return;
+  }
+  // `promise.before-after`: before/after surround reaction jobs only, with the derived promise's id;
+  // the push happens whenever the promise hook is installed, the before events only if hooks exist.
+  if (promise_hook_.installed) {
+    track_lazily(derived);
+    const PromiseState& d = promises_[derived];
+    stack_.push_back(ExecFrame{d.id, d.trigger, d.id});
+    if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, d.id);
+  }
+  Stores saved;
+  if (profile_.als_model == AlsModel::Frame) {
+    saved = frame_;
+    frame_ = mutated("als.propagation") ? Stores{} : reaction.frame;  // `als.frame.capture`
+  }
+  if (reaction.resolves) {
+    resolve_unchecked(*reaction.resolves, job.argument);
+    resolve(derived, Value::undefined());
+  } else if (reaction.handler) {
+    exec(*reaction.handler);
+    resolve(derived, Value::undefined());
+  } else {
+    resolve(derived, job.argument);  // `promise.then-passthrough`
+  }
+  if (promise_hook_.installed) {
+    track_lazily(derived);
+    const AsyncId id = promises_[derived].id;
+    emit_each(&HookState::after, EventKind::After, id);
+    if (eid() == id) stack_.pop_back();
+  }
+  if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
+}
+
+}  // namespace acx::model::detail

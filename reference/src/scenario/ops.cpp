@@ -1,0 +1,60 @@
+#include "acx/scenario/ops.h"
+
+#include <array>
+#include <stdexcept>
+
+namespace acx::scenario {
+
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::None: return "nothing";
+    case Kind::Hook: return "hook";
+    case Kind::Als: return "AsyncLocalStorage";
+    case Kind::Promise: return "promise";
+    case Kind::Timer: return "timer";
+    case Kind::Immediate: return "immediate";
+  }
+  return "?";
+}
+
+namespace {
+
+const std::vector<OpSpec>& table() {
+  using A = Arg;
+  static const std::vector<OpSpec> ops = {
+      {Op::CreateHook, "createHook", Kind::None, {A::HookCallbacks}, 0, {}, 0, Kind::Hook},
+      {Op::HookEnable, "enable", Kind::Hook, {}, 0, {}, 0, Kind::None},
+      {Op::HookDisable, "disable", Kind::Hook, {}, 0, {}, 0, Kind::None},
+      {Op::NewAls, "new AsyncLocalStorage", Kind::None, {}, 0, {}, 0, Kind::Als},
+      {Op::AlsRun, "run", Kind::Als, {A::Literal}, 1, {""}, 1, Kind::None},
+      {Op::Observe, "observe", Kind::None, {A::Label}, 1, {}, 0, Kind::None},
+      {Op::NextTick, "nextTick", Kind::None, {}, 0, {""}, 1, Kind::None},
+      {Op::QueueMicrotask, "queueMicrotask", Kind::None, {}, 0, {""}, 1, Kind::None},
+      {Op::SetTimeout, "setTimeout", Kind::None, {A::Milliseconds}, 1, {""}, 1, Kind::Timer},
+      {Op::SetImmediate, "setImmediate", Kind::None, {}, 0, {""}, 1, Kind::Immediate},
+      {Op::NewPromise, "new Promise", Kind::None, {}, 0, {""}, 0, Kind::Promise},
+      {Op::PromiseResolve, "Promise.resolve", Kind::None, {A::Settlement}, 0, {}, 0, Kind::Promise},
+      {Op::Then, "then", Kind::Promise, {}, 0, {""}, 0, Kind::Promise},
+      {Op::Resolve, "resolve", Kind::Promise, {A::Settlement}, 0, {}, 0, Kind::None},
+  };
+  return ops;
+}
+
+}  // namespace
+
+std::span<const OpSpec> all_ops() { return table(); }
+
+const OpSpec& spec_of(Op op) {
+  const auto& ops = table();
+  const auto index = static_cast<std::size_t>(op);
+  if (index >= ops.size() || ops[index].op != op) throw std::logic_error("ops table out of Op order");
+  return ops[index];
+}
+
+std::span<const std::string_view> hook_callback_names() {
+  static constexpr std::array<std::string_view, 5> names = {"init", "before", "after", "destroy",
+                                                            "promiseResolve"};
+  return names;
+}
+
+}  // namespace acx::scenario

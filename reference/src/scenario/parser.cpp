@@ -1,0 +1,504 @@
+// Recursive-descent parser for the scenario language. The grammar is in spec/scenario-language.md;
+// the operations it accepts come from the table in ops.cpp.
+#include "acx/scenario/parser.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "acx/scenario/ops.h"
+
+namespace acx::scenario {
+
+std::string ParseError::to_string() const {
+  return fmt::format("{}:{}:{}: {}", file, location.line, location.column, message);
+}
+
+namespace {
+
+enum class Tok { Ident, Number, String, Punct, Newline, End, Header };
+
+struct Token {
+  Tok kind;
+  std::string text;  // identifier, punctuation char, string contents, header key
+  std::string rest;  // header lines: the text after the key
+  std::int64_t number = 0;
+  Location location;
+};
+
+struct Failure {
+  Location location;
+  std::string message;
+};
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : text_(text) {}
+
+  std::vector<Token> run() {
+    std::vector<Token> out;
+    bool line_start = true;
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '\n') {
+        if (!out.empty() && out.back().kind != Tok::Newline) out.push_back(token(Tok::Newline, "\\n"));
+        advance();
+        line_start = true;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r') {
+        advance();
+        continue;
+      }
+      if (c == '/' && peek(1) == '/') {
+        while (pos_ < text_.size() && text_[pos_] != '\n') advance();
+        continue;
+      }
+      if (c == '@' && line_start) {
+        out.push_back(header());
+        continue;
+      }
+      line_start = false;
+      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+        out.push_back(identifier());
+      } else if (std::isdigit(static_cast<unsigned char>(c)) ||
+                 (c == '-' && std::isdigit(static_cast<unsigned char>(peek(1))))) {
+        out.push_back(number());
+      } else if (c == '"') {
+        out.push_back(string());
+      } else if (std::string_view("(){},.=").find(c) != std::string_view::npos) {
+        out.push_back(token(Tok::Punct, std::string(1, c)));
+        advance();
+      } else {
+        throw Failure{here(), fmt::format("unexpected character '{}'", c)};
+      }
+    }
+    if (!out.empty() && out.back().kind != Tok::Newline) out.push_back(token(Tok::Newline, "\\n"));
+    out.push_back(token(Tok::End, "end of file"));
+    return out;
+  }
+
+ private:
+  char peek(std::size_t ahead) const {
+    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+  }
+  void advance() {
+    if (text_[pos_] == '\n') {
+      ++line_;
+      column_ = 1;
+    } else {
+      ++column_;
+    }
+    ++pos_;
+  }
+  Location here() const { return {line_, column_}; }
+  Token token(Tok kind, std::string text) const { return Token{kind, std::move(text), {}, 0, here()}; }
+
+  Token header() {
+    Token t = token(Tok::Header, "");
+    advance();  // '@'
+    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-'))
+      t.text += text_[pos_], advance();
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) advance();
+    while (pos_ < text_.size() && text_[pos_] != '\n') t.rest += text_[pos_], advance();
+    while (!t.rest.empty() && std::isspace(static_cast<unsigned char>(t.rest.back()))) t.rest.pop_back();
+    return t;
+  }
+
+  Token identifier() {
+    Token t = token(Tok::Ident, "");
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' || text_[pos_] == '$'))
+      t.text += text_[pos_], advance();
+    return t;
+  }
+
+  Token number() {
+    Token t = token(Tok::Number, "");
+    if (text_[pos_] == '-') t.text += '-', advance();
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
+      t.text += text_[pos_], advance();
+    if (t.text.size() > 16) throw Failure{t.location, "integer literal too long"};
+    t.number = std::stoll(t.text);
+    return t;
+  }
+
+  Token string() {
+    Token t = token(Tok::String, "");
+    advance();  // opening quote
+    while (true) {
+      if (pos_ >= text_.size() || text_[pos_] == '\n') throw Failure{t.location, "unterminated string"};
+      char c = text_[pos_];
+      if (c == '"') {
+        advance();
+        return t;
+      }
+      if (c == '\\') {
+        const Location at = here();
+        advance();
+        if (pos_ >= text_.size()) throw Failure{at, "unterminated string"};
+        char e = text_[pos_];
+        advance();
+        switch (e) {
+          case '"': t.text += '"'; break;
+          case '\\': t.text += '\\'; break;
+          case '/': t.text += '/'; break;
+          case 'n': t.text += '\n'; break;
+          case 't': t.text += '\t'; break;
+          case 'r': t.text += '\r'; break;
+          case 'b': t.text += '\b'; break;
+          case 'f': t.text += '\f'; break;
+          default: throw Failure{at, fmt::format("unknown escape '\\{}' (strings are JSON strings)", e)};
+        }
+        continue;
+      }
+      if (static_cast<unsigned char>(c) < 0x20) throw Failure{here(), "control character in string"};
+      t.text += c;
+      advance();
+    }
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  int column_ = 1;
+};
+
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+
+  Scenario run() {
+    Scenario s;
+    skip_newlines();
+    while (at().kind == Tok::Header) {
+      header_line(s.header, take());
+      skip_newlines();
+    }
+    s.body = block_body(/*top_level=*/true);
+    return s;
+  }
+
+ private:
+  const Token& at() const { return tokens_[pos_]; }
+  const Token& ahead(std::size_t n) const { return tokens_[std::min(pos_ + n, tokens_.size() - 1)]; }
+  Token take() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
+  bool is_punct(char c) const { return at().kind == Tok::Punct && at().text[0] == c; }
+  void skip_newlines() {
+    while (at().kind == Tok::Newline) ++pos_;
+  }
+  [[noreturn]] void fail(const Token& t, std::string message) const { throw Failure{t.location, message}; }
+  void expect_punct(char c, std::string_view what) {
+    if (!is_punct(c)) fail(at(), fmt::format("expected '{}' {}, found {}", c, what, describe(at())));
+    ++pos_;
+  }
+  static std::string describe(const Token& t) {
+    switch (t.kind) {
+      case Tok::Newline: return "end of line";
+      case Tok::End: return "end of file";
+      case Tok::String: return fmt::format("string \"{}\"", t.text);
+      case Tok::Header: return fmt::format("header line '@{}' (headers come before statements)", t.text);
+      default: return fmt::format("'{}'", t.text);
+    }
+  }
+
+  void header_line(Header& h, const Token& t) {
+    auto words = [&] {
+      std::vector<std::string> out;
+      std::istringstream in(t.rest);
+      for (std::string w; in >> w;) out.push_back(w);
+      return out;
+    };
+    if (t.text == "id") {
+      if (t.rest.empty() || t.rest.find(' ') != std::string::npos) fail(t, "@id takes one word");
+      h.id = t.rest;
+    } else if (t.text == "title") {
+      h.title = t.rest;
+    } else if (t.text == "rules") {
+      for (auto& w : words()) h.rules.push_back(w);
+    } else if (t.text == "requires") {
+      for (auto& w : words()) h.requires_.push_back(w);
+    } else if (t.text == "note") {
+      h.notes.push_back(t.rest);
+    } else {
+      fail(t, fmt::format("unknown header '@{}' (known: @id @title @rules @requires @note)", t.text));
+    }
+  }
+
+  // Statements until '}' (nested) or end of file (top level).
+  Block block_body(bool top_level) {
+    Block body;
+    while (true) {
+      skip_newlines();
+      if (at().kind == Tok::End) {
+        if (!top_level) fail(at(), "missing '}' before end of file");
+        return body;
+      }
+      if (is_punct('}')) {
+        if (top_level) fail(at(), "'}' without a matching '{'");
+        return body;
+      }
+      body.push_back(statement());
+    }
+  }
+
+  Statement statement() {
+    Statement st;
+    st.location = at().location;
+    if (at().kind == Tok::Ident && at().text == "let") {
+      ++pos_;
+      if (at().kind != Tok::Ident) fail(at(), fmt::format("expected a name after 'let', found {}", describe(at())));
+      st.binding = take().text;
+      expect_punct('=', "after the bound name");
+    }
+    if (at().kind != Tok::Ident) fail(at(), fmt::format("expected a statement, found {}", describe(at())));
+    const Token first = take();
+    std::string spelling = first.text;
+    if (first.text == "new") {
+      if (at().kind != Tok::Ident) fail(at(), "expected a constructor name after 'new'");
+      spelling = "new " + take().text;
+    } else if (is_punct('.')) {
+      ++pos_;
+      if (at().kind != Tok::Ident) fail(at(), "expected a method name after '.'");
+      const Token method = take();
+      if (first.text == "Promise" || first.text == "process") {
+        spelling = first.text + "." + method.text;
+      } else {
+        st.receiver = first.text;
+        spelling = method.text;
+      }
+    }
+    // process.nextTick is accepted as a synonym of nextTick; the printer writes nextTick.
+    if (spelling == "process.nextTick") spelling = "nextTick";
+    const OpSpec* spec = nullptr;
+    for (const auto& candidate : all_ops()) {
+      if (candidate.spelling == spelling && (candidate.receiver != Kind::None) == !st.receiver.empty()) {
+        spec = &candidate;
+        break;
+      }
+    }
+    if (!spec) {
+      fail(first, st.receiver.empty() ? fmt::format("unknown operation '{}'", spelling)
+                                      : fmt::format("unknown method '{}' (on '{}')", spelling, st.receiver));
+    }
+    st.op = spec->op;
+    if (is_punct('(')) {
+      ++pos_;
+      if (!is_punct(')')) {
+        st.args.push_back(value());
+        while (is_punct(',')) {
+          ++pos_;
+          st.args.push_back(value());
+        }
+      }
+      expect_punct(')', "to close the argument list");
+    }
+    if (is_punct('{')) {
+      st.blocks.push_back(braced_block());
+      while (at().kind == Tok::Ident && ahead(1).kind == Tok::Punct && ahead(1).text == "{") {
+        const Token label = take();
+        const auto& labels = spec->blocks;
+        const auto expected_index = st.blocks.size();
+        if (expected_index >= labels.size() || labels[expected_index] != label.text)
+          fail(label, fmt::format("unexpected block label '{}' for {}", label.text, spelling));
+        st.blocks.push_back(braced_block());
+      }
+    }
+    if (at().kind != Tok::Newline && at().kind != Tok::End)
+      fail(at(), fmt::format("expected end of line after the statement, found {}", describe(at())));
+    return st;
+  }
+
+  Block braced_block() {
+    const Token open = take();  // '{'
+    if (at().kind != Tok::Newline) fail(at(), "a block's '{' must end its line");
+    Block b = block_body(false);
+    if (!is_punct('}')) fail(open, "unclosed block");
+    ++pos_;
+    return b;
+  }
+
+  Value value() {
+    const Token t = take();
+    switch (t.kind) {
+      case Tok::Number: return Value::of(t.number);
+      case Tok::String: return Value::string(t.text);
+      case Tok::Ident:
+        if (t.text == "undefined") return Value::undefined();
+        if (t.text == "null") return Value::null();
+        if (t.text == "true") return Value::of(true);
+        if (t.text == "false") return Value::of(false);
+        return Value::name(t.text);
+      default: fail(t, fmt::format("expected a value, found {}", describe(t)));
+    }
+  }
+
+  std::vector<Token> tokens_;
+  std::size_t pos_ = 0;
+};
+
+// ---- checking -------------------------------------------------------------------------------
+
+class Checker {
+ public:
+  void run(const Scenario& s) {
+    scopes_.emplace_back();
+    block(s.body);
+  }
+
+ private:
+  struct Binding {
+    Kind kind;
+    bool resolvable;     // a `new Promise` whose resolve function is kept
+    bool resolver_only;  // inside its own executor only `NAME.resolve` may be used (the promise
+                         // object does not exist yet in JavaScript)
+  };
+
+  [[noreturn]] static void fail(const Statement& st, std::string message) {
+    throw Failure{st.location, std::move(message)};
+  }
+
+  const Binding* lookup(const std::string& name) const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (auto found = it->find(name); found != it->end()) return &found->second;
+    }
+    return nullptr;
+  }
+
+  void block(const Block& b) {
+    for (const auto& st : b) statement(st);
+  }
+
+  void statement(const Statement& st) {
+    const OpSpec& spec = spec_of(st.op);
+    if (spec.receiver != Kind::None) {
+      const Binding* r = lookup(st.receiver);
+      if (!r) fail(st, fmt::format("'{}' is not bound here", st.receiver));
+      if (r->resolver_only && st.op != Op::Resolve)
+        fail(st, fmt::format("inside its executor, '{}' can only be resolved", st.receiver));
+      if (r->kind != spec.receiver)
+        fail(st, fmt::format("'{}' is a {}, but {} needs a {}", st.receiver, kind_name(r->kind), spec.spelling,
+                             kind_name(spec.receiver)));
+      if (st.op == Op::Resolve && !r->resolvable)
+        fail(st, fmt::format("'{}' has no kept resolve function (only `new Promise` keeps one)", st.receiver));
+    }
+    arguments(st, spec);
+    if (st.blocks.size() < spec.required_blocks || st.blocks.size() > spec.blocks.size())
+      fail(st, fmt::format("{} takes {} block(s), found {}", spec.spelling,
+                           spec.required_blocks == spec.blocks.size()
+                               ? fmt::format("{}", spec.blocks.size())
+                               : fmt::format("{} to {}", spec.required_blocks, spec.blocks.size()),
+                           st.blocks.size()));
+    if (st.binding.empty() && (spec.result == Kind::Hook || spec.result == Kind::Als))
+      fail(st, fmt::format("{} must be bound with `let NAME =` (the name labels its events and stores)",
+                           spec.spelling));
+    if (!st.binding.empty()) {
+      if (spec.result == Kind::None) fail(st, fmt::format("{} has no result to bind", spec.spelling));
+      if (all_names_.contains(st.binding))
+        fail(st, fmt::format("'{}' is already bound (names are unique in a scenario)", st.binding));
+      if (is_reserved(st.binding)) fail(st, fmt::format("'{}' is a reserved word", st.binding));
+      all_names_.insert(st.binding);
+    }
+    const Binding self{spec.result, st.op == Op::NewPromise, false};
+    // The executor of `new Promise` may call the promise's resolve function, so the name is in
+    // scope inside its block; every other binding becomes visible after its statement.
+    if (st.op == Op::NewPromise && !st.binding.empty())
+      scopes_.back()[st.binding] = Binding{spec.result, true, true};
+    for (const auto& b : st.blocks) {
+      scopes_.emplace_back();
+      block(b);
+      scopes_.pop_back();
+    }
+    if (!st.binding.empty()) scopes_.back()[st.binding] = self;
+  }
+
+  static bool is_reserved(const std::string& name) {
+    static const std::set<std::string> words = {"let", "new", "undefined", "null", "true", "false", "Promise",
+                                                "process", "observe"};
+    return words.contains(name);
+  }
+
+  void arguments(const Statement& st, const OpSpec& spec) {
+    const bool variadic = !spec.args.empty() && spec.args.back() == Arg::HookCallbacks;
+    if (st.args.size() < spec.required_args || (!variadic && st.args.size() > spec.args.size()))
+      fail(st, fmt::format("{} takes {} argument(s), found {}", spec.spelling,
+                           spec.required_args == spec.args.size()
+                               ? fmt::format("{}", spec.args.size())
+                               : fmt::format("{} to {}", spec.required_args, spec.args.size()),
+                           st.args.size()));
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < st.args.size(); ++i) {
+      const Value& v = st.args[i];
+      const Arg kind = spec.args[std::min(i, spec.args.size() - 1)];
+      switch (kind) {
+        case Arg::Literal:
+          if (v.kind == Value::Kind::Name) fail(st, fmt::format("expected a literal, found name '{}'", v.text));
+          break;
+        case Arg::Label:
+          if (v.kind != Value::Kind::String) fail(st, "expected a string label");
+          break;
+        case Arg::Milliseconds:
+          if (v.kind != Value::Kind::Number || v.number < 0)
+            fail(st, "expected a non-negative integer number of milliseconds");
+          break;
+        case Arg::HookCallbacks: {
+          const auto names = hook_callback_names();
+          if (v.kind != Value::Kind::Name || std::find(names.begin(), names.end(), v.text) == names.end())
+            fail(st, fmt::format("expected a hook callback name (init, before, after, destroy, promiseResolve), "
+                                 "found {}",
+                                 to_literal(v)));
+          if (!seen.insert(v.text).second) fail(st, fmt::format("hook callback '{}' listed twice", v.text));
+          break;
+        }
+        case Arg::Settlement:
+          if (v.kind == Value::Kind::Name) {
+            const Binding* b = lookup(v.text);
+            if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
+            if (b->resolver_only) fail(st, fmt::format("inside its executor, '{}' can only be resolved", v.text));
+            if (b->kind != Kind::Promise) fail(st, fmt::format("'{}' is not a promise", v.text));
+          }
+          break;
+      }
+    }
+  }
+
+  std::vector<std::map<std::string, Binding>> scopes_;
+  std::set<std::string> all_names_;
+};
+
+}  // namespace
+
+std::optional<ParseError> check(const Scenario& scenario, std::string_view file) {
+  try {
+    Checker{}.run(scenario);
+  } catch (const Failure& f) {
+    return ParseError{std::string(file), f.location, f.message};
+  }
+  return std::nullopt;
+}
+
+ParseResult parse(std::string_view text, std::string_view file) {
+  try {
+    Scenario s = Parser(Lexer(text).run()).run();
+    if (auto error = check(s, file)) return *error;
+    return s;
+  } catch (const Failure& f) {
+    return ParseError{std::string(file), f.location, f.message};
+  }
+}
+
+ParseResult parse_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ParseError{path, {}, "cannot read file"};
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse(buffer.str(), path);
+}
+
+}  // namespace acx::scenario

@@ -1,0 +1,62 @@
+#include "acx/trace/canonical.h"
+
+#include <fmt/format.h>
+
+namespace acx::trace {
+
+AsyncId Renamer::operator()(AsyncId raw) {
+  if (raw == 0 || raw == kNaNId) return raw;
+  if (raw == root_) return kRootId;
+  auto [it, inserted] = names_.try_emplace(raw, next_);
+  if (inserted) ++next_;
+  return it->second;
+}
+
+Event Renamer::apply(Event e) {
+  switch (e.kind) {
+    case EventKind::Init:
+      e.id = (*this)(e.id);
+      e.trigger = (*this)(e.trigger);
+      e.eid = (*this)(e.eid);
+      break;
+    case EventKind::Observe:
+      e.eid = (*this)(e.eid);
+      e.tid = (*this)(e.tid);
+      break;
+    default: e.id = (*this)(e.id);
+  }
+  return e;
+}
+
+Trace canonicalize(const Trace& trace) {
+  Trace out;
+  out.meta = trace.meta;
+  out.meta.root = kRootId;
+  Renamer rename(trace.meta.root);
+  out.events.reserve(trace.events.size());
+  for (const auto& e : trace.events) out.events.push_back(rename.apply(e));
+  return out;
+}
+
+std::string id_name(AsyncId id) {
+  if (id == 0) return "0";
+  if (id == kNaNId) return "NaN";
+  if (id == kRootId) return "root";
+  return fmt::format("#{}", id);
+}
+
+std::string describe(const Event& e) {
+  switch (e.kind) {
+    case EventKind::Init:
+      return fmt::format("init {} {} trigger={} eid={} [{}]", e.type, id_name(e.id), id_name(e.trigger),
+                         id_name(e.eid), e.hook);
+    case EventKind::Observe: {
+      std::string stores;
+      for (const auto& [name, literal] : e.stores) stores += fmt::format(" {}={}", name, literal);
+      return fmt::format("observe \"{}\" eid={} tid={}{}", e.label, id_name(e.eid), id_name(e.tid), stores);
+    }
+    default: return fmt::format("{} {} [{}]", kind_name(e.kind), id_name(e.id), e.hook);
+  }
+}
+
+}  // namespace acx::trace

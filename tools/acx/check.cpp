@@ -1,0 +1,61 @@
+#include "check.h"
+
+#include <fmt/format.h>
+
+#include "acx/model/search.h"
+#include "acx/scenario/parser.h"
+#include "acx/trace/canonical.h"
+
+namespace acx::cli {
+
+const char* outcome_word(CaseOutcome::Kind kind) {
+  switch (kind) {
+    case CaseOutcome::Kind::Pass: return "PASS";
+    case CaseOutcome::Kind::Fail: return "FAIL";
+    case CaseOutcome::Kind::BadInput: return "ERROR";
+    case CaseOutcome::Kind::BackendFailure: return "BACKEND";
+  }
+  return "?";
+}
+
+CaseOutcome check_case(const std::string& file, backends::Backend& backend, const model::Profile& profile,
+                       const model::RunOptions& options) {
+  CaseOutcome out{CaseOutcome::Kind::Pass, file, file, ""};
+  auto parsed = scenario::parse_file(file);
+  if (!parsed.ok()) {
+    out.kind = CaseOutcome::Kind::BadInput;
+    out.report = parsed.error().to_string();
+    return out;
+  }
+  const scenario::Scenario& s = parsed.scenario();
+  if (!s.header.id.empty()) out.id = s.header.id;
+  auto result = backend.run(s, file);
+  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+    out.kind = CaseOutcome::Kind::BackendFailure;
+    out.report = failure->message;
+    if (!failure->detail.empty()) out.report += "\n  stderr: " + failure->detail;
+    return out;
+  }
+  const trace::Trace observed = trace::canonicalize(std::get<trace::Trace>(result));
+  const model::MatchResult m = model::match(s, profile, observed.events, options);
+  switch (m.outcome) {
+    case model::MatchOutcome::Match: return out;
+    case model::MatchOutcome::StepLimit:
+      out.kind = CaseOutcome::Kind::BadInput;
+      out.report = fmt::format("{}: the scenario does not terminate in the model (step limit {})", file,
+                               options.step_limit);
+      return out;
+    case model::MatchOutcome::SearchLimit:
+    case model::MatchOutcome::Divergence:
+      out.kind = CaseOutcome::Kind::Fail;
+      out.report = m.outcome == model::MatchOutcome::SearchLimit
+                       ? fmt::format("no match within {} model executions; deepest attempt:\n", m.runs)
+                       : std::string();
+      if (m.divergence)
+        out.report += trace::format_divergence(*m.divergence, "model " + profile.name, backend.name());
+      return out;
+  }
+  return out;
+}
+
+}  // namespace acx::cli

@@ -1,0 +1,59 @@
+#include "common.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace acx::cli {
+
+namespace fs = std::filesystem;
+
+std::string models_dir() {
+  if (const char* env = std::getenv("ACX_MODELS_DIR")) return env;
+  return ACX_SOURCE_DIR "/models";
+}
+
+std::string spec_dir() {
+  if (const char* env = std::getenv("ACX_SPEC_DIR")) return env;
+  return ACX_SOURCE_DIR "/spec";
+}
+
+std::variant<std::vector<std::string>, std::string> collect_cases(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      for (const auto& entry : fs::recursive_directory_iterator(p, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".acx") files.push_back(entry.path().string());
+    } else if (fs::exists(p, ec)) {
+      files.push_back(p);
+    } else {
+      return fmt::format("{}: no such file or folder", p);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::optional<model::Profile> load_profile_or_report(const std::string& name) {
+  auto loaded = model::load_profile(name, models_dir());
+  if (auto* error = std::get_if<model::ProfileError>(&loaded)) {
+    fmt::print(stderr, "acx: profile error: {}\n", error->to_string());
+    return std::nullopt;
+  }
+  return std::get<model::Profile>(loaded);
+}
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace acx::cli

@@ -1,0 +1,11 @@
+// Exit codes of the acx CLI, one per outcome (README "Exit codes").
+#pragma once
+
+namespace acx::cli {
+
+inline constexpr int kExitOk = 0;              ///< Everything passed.
+inline constexpr int kExitDivergence = 1;      ///< The model and a backend disagree.
+inline constexpr int kExitBadInput = 2;        ///< A malformed scenario, trace, profile or command line.
+inline constexpr int kExitBackendFailure = 3;  ///< A backend could not run, crashed, hung or printed garbage.
+
+}  // namespace acx::cli

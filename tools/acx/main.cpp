@@ -1,0 +1,308 @@
+// acx: the command-line front end (README "Usage").
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "acx/backends/backend.h"
+#include "acx/backends/node_emitter.h"
+#include "acx/model/search.h"
+#include "acx/scenario/parser.h"
+#include "acx/scenario/printer.h"
+#include "acx/trace/canonical.h"
+#include "acx/trace/compare.h"
+#include "acx/trace/jsonl.h"
+#include "check.h"
+#include "common.h"
+#include "exit_codes.h"
+#include "rules.h"
+
+namespace acx::cli {
+namespace {
+
+std::optional<scenario::Scenario> parse_or_report(const std::string& file) {
+  auto parsed = scenario::parse_file(file);
+  if (!parsed.ok()) {
+    fmt::print(stderr, "{}\n", parsed.error().to_string());
+    return std::nullopt;
+  }
+  return std::move(parsed.scenario());
+}
+
+std::unique_ptr<backends::Backend> backend_or_report(const std::string& spec) {
+  auto made = backends::make_backend(spec);
+  if (auto* error = std::get_if<std::string>(&made)) {
+    fmt::print(stderr, "acx: {}\n", *error);
+    return nullptr;
+  }
+  return std::move(std::get<std::unique_ptr<backends::Backend>>(made));
+}
+
+/// The profile named on the command line, or the backend's own (node-20 for Node 20, ...).
+std::optional<model::Profile> resolve_profile(const std::string& requested, backends::Backend* backend) {
+  if (!requested.empty()) return load_profile_or_report(requested);
+  if (backend) {
+    if (auto name = backend->default_profile()) return load_profile_or_report(*name);
+    fmt::print(stderr, "acx: cannot tell which profile fits backend '{}'; pass --profile\n", backend->name());
+    return std::nullopt;
+  }
+  return load_profile_or_report("node-20");
+}
+
+model::RunOptions run_options(const std::vector<std::string>& mutations, bool& ok) {
+  model::RunOptions options;
+  ok = true;
+  for (const auto& m : mutations) {
+    if (!model::mutable_rules().contains(m)) {
+      std::string known;
+      for (const auto& r : model::mutable_rules()) known += " " + r;
+      fmt::print(stderr, "acx: --mutate {}: not a mutable rule (known:{})\n", m, known);
+      ok = false;
+    }
+    options.mutations.insert(m);
+  }
+  return options;
+}
+
+int cmd_predict(const std::string& file, const std::string& profile_name, bool all, bool canonical) {
+  auto s = parse_or_report(file);
+  if (!s) return kExitBadInput;
+  auto profile = resolve_profile(profile_name, nullptr);
+  if (!profile) return kExitBadInput;
+  if (all) {
+    const model::Enumeration e = model::enumerate(*s, *profile);
+    for (std::size_t i = 0; i < e.traces.size(); ++i) {
+      fmt::print("# allowed trace {} of {}{}\n", i + 1, e.traces.size(), e.complete ? "" : " (enumeration cut short)");
+      for (const auto& ev : e.traces[i]) fmt::print("{}\n", trace::to_json_line(ev));
+    }
+    return e.step_limit ? kExitBadInput : kExitOk;
+  }
+  const model::Prediction p = model::predict(*s, *profile);
+  trace::Trace t;
+  t.meta = {"model", profile->name, model::kModelRootId};
+  t.events = p.events;
+  if (canonical) t = trace::canonicalize(t);
+  fmt::print("{}", trace::write_jsonl(t));
+  if (p.choice_points > 0)
+    fmt::print(stderr, "acx: {} choice point(s) where the spec allows several orders; --all lists every allowed trace\n",
+               p.choice_points);
+  if (p.status == model::RunStatus::StepLimit) {
+    fmt::print(stderr, "acx: {}: the scenario does not terminate (step limit)\n", file);
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+int cmd_emit(const std::string& file, const std::string& output) {
+  auto s = parse_or_report(file);
+  if (!s) return kExitBadInput;
+  const std::string program = backends::emit_node_program(*s, file);
+  if (output.empty() || output == "-") {
+    fmt::print("{}", program);
+    return kExitOk;
+  }
+  std::ofstream out(output);
+  out << program;
+  if (!out) {
+    fmt::print(stderr, "acx: cannot write {}\n", output);
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+int cmd_run(const std::string& file, const std::string& backend_spec, bool canonical) {
+  auto s = parse_or_report(file);
+  if (!s) return kExitBadInput;
+  auto backend = backend_or_report(backend_spec);
+  if (!backend) return kExitBadInput;
+  auto result = backend->run(*s, file);
+  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+    fmt::print(stderr, "acx: {}\n{}\n", failure->message, failure->detail);
+    return kExitBackendFailure;
+  }
+  trace::Trace t = std::get<trace::Trace>(result);
+  if (canonical) t = trace::canonicalize(t);
+  fmt::print("{}", trace::write_jsonl(t));
+  return kExitOk;
+}
+
+int cmd_check(const std::vector<std::string>& paths, const std::string& backend_spec, const std::string& profile_name,
+              const std::vector<std::string>& mutations, bool quiet) {
+  bool ok = true;
+  const model::RunOptions options = run_options(mutations, ok);
+  if (!ok) return kExitBadInput;
+  auto collected = collect_cases(paths);
+  if (auto* error = std::get_if<std::string>(&collected)) {
+    fmt::print(stderr, "acx: {}\n", *error);
+    return kExitBadInput;
+  }
+  const auto& files = std::get<std::vector<std::string>>(collected);
+  auto backend = backend_or_report(backend_spec);
+  if (!backend) return kExitBadInput;
+  auto version = backend->version();
+  if (auto* failure = std::get_if<backends::BackendFailure>(&version)) {
+    fmt::print(stderr, "acx: backend {}: {}\n", backend->name(), failure->message);
+    fmt::print("0 passed, {} failed\n", files.size());
+    return kExitBackendFailure;
+  }
+  auto profile = resolve_profile(profile_name, backend.get());
+  if (!profile) return kExitBadInput;
+  fmt::print("acx check: {} case(s), backend {} ({}), profile {}{}\n", files.size(), backend->name(),
+             std::get<std::string>(version), profile->name,
+             mutations.empty() ? "" : fmt::format(", mutated rules: {}", fmt::join(mutations, " ")));
+  std::map<CaseOutcome::Kind, std::size_t> counts;
+  for (const auto& file : files) {
+    const CaseOutcome outcome = check_case(file, *backend, *profile, options);
+    ++counts[outcome.kind];
+    if (outcome.kind != CaseOutcome::Kind::Pass || !quiet)
+      fmt::print("{:<7} {}{}\n", outcome_word(outcome.kind), outcome.id,
+                 outcome.id == outcome.file ? "" : fmt::format("  ({})", outcome.file));
+    if (!outcome.report.empty()) {
+      std::string indented;
+      for (char c : outcome.report) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
+      fmt::print("    {}\n", indented);
+    }
+    std::fflush(stdout);
+  }
+  const std::size_t passed = counts[CaseOutcome::Kind::Pass];
+  const std::size_t bad = counts[CaseOutcome::Kind::BadInput];
+  const std::size_t backend_failures = counts[CaseOutcome::Kind::BackendFailure];
+  const std::size_t diverged = counts[CaseOutcome::Kind::Fail];
+  if (bad + backend_failures > 0)
+    fmt::print("{} diverged, {} bad input, {} backend failure(s)\n", diverged, bad, backend_failures);
+  fmt::print("{} passed, {} failed\n", passed, files.size() - passed);
+  if (bad > 0) return kExitBadInput;
+  if (backend_failures > 0) return kExitBackendFailure;
+  if (diverged > 0) return kExitDivergence;
+  return kExitOk;
+}
+
+int cmd_compare(const std::string& expected_file, const std::string& observed_file) {
+  trace::Trace traces[2];
+  const std::string files[2] = {expected_file, observed_file};
+  for (int i = 0; i < 2; ++i) {
+    bool ok = false;
+    const std::string text = read_file(files[i], ok);
+    if (!ok) {
+      fmt::print(stderr, "acx: cannot read {}\n", files[i]);
+      return kExitBadInput;
+    }
+    auto parsed = trace::read_jsonl(text, files[i]);
+    if (!parsed.ok()) {
+      fmt::print(stderr, "{}\n", parsed.error().to_string());
+      return kExitBadInput;
+    }
+    traces[i] = trace::canonicalize(parsed.trace());
+  }
+  if (auto d = trace::first_divergence(traces[0].events, traces[1].events)) {
+    fmt::print("{}", trace::format_divergence(*d, expected_file, observed_file));
+    return kExitDivergence;
+  }
+  fmt::print("traces are equal up to renaming of ids ({} events)\n", traces[0].events.size());
+  return kExitOk;
+}
+
+int cmd_rules(const std::vector<std::string>& case_paths) {
+  const auto rules = read_rules(spec_dir());
+  auto collected = collect_cases(case_paths);
+  if (auto* error = std::get_if<std::string>(&collected)) {
+    fmt::print(stderr, "acx: {}\n", *error);
+    return kExitBadInput;
+  }
+  std::map<std::string, std::vector<std::string>> cited;
+  int status = kExitOk;
+  for (const auto& file : std::get<std::vector<std::string>>(collected)) {
+    auto parsed = scenario::parse_file(file);
+    if (!parsed.ok()) {
+      fmt::print(stderr, "{}\n", parsed.error().to_string());
+      status = kExitBadInput;
+      continue;
+    }
+    for (const auto& r : parsed.scenario().header.rules) cited[r].push_back(parsed.scenario().header.id);
+  }
+  std::map<std::string, const RuleDefinition*> defined;
+  for (const auto& r : rules) {
+    if (defined.contains(r.id)) {
+      fmt::print(stderr, "acx: rule {} defined twice ({}:{})\n", r.id, r.file, r.line);
+      status = kExitBadInput;
+    }
+    defined[r.id] = &r;
+  }
+  std::size_t uncovered = 0;
+  for (const auto& r : rules) {
+    const auto& cases = cited[r.id];
+    fmt::print("{:<34} {:<28} {:>3} case(s){}\n", r.id, fmt::format("{}:{}", r.file, r.line), cases.size(),
+               cases.empty() ? "  <- no case" : "");
+    if (cases.empty()) ++uncovered;
+  }
+  for (const auto& [id, cases] : cited) {
+    if (!defined.contains(id)) {
+      fmt::print(stderr, "acx: case {} cites unknown rule {}\n", cases.front(), id);
+      status = kExitBadInput;
+    }
+  }
+  fmt::print("{} rules, {} covered, {} without a case\n", rules.size(), rules.size() - uncovered, uncovered);
+  if (status == kExitOk && uncovered > 0) status = kExitDivergence;
+  return status;
+}
+
+}  // namespace
+}  // namespace acx::cli
+
+int main(int argc, char** argv) {
+  using namespace acx::cli;
+  CLI::App app{"acx: reference model and conformance suite for JavaScript async context tracking"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every subcommand");
+
+  std::string file, backend = "node", profile, output;
+  std::vector<std::string> paths, mutations;
+  bool all = false, canonical = false, quiet = false;
+
+  auto* predict = app.add_subcommand("predict", "Print the trace the model predicts for a scenario");
+  predict->add_option("FILE", file, "Scenario file (.acx)")->required();
+  predict->add_option("--profile", profile, "Profile name (models/NAME.json) or path; default node-20");
+  predict->add_flag("--all", all, "List every trace the spec allows, not just one");
+  predict->add_flag("--canonical", canonical, "Rename ids by first appearance");
+
+  auto* emit = app.add_subcommand("emit", "Write the standalone Node program for a scenario");
+  emit->add_option("FILE", file, "Scenario file (.acx)")->required();
+  emit->add_option("-o,--output", output, "Output file (default: standard output)");
+
+  auto* run = app.add_subcommand("run", "Run a scenario on a backend and print the observed trace");
+  run->add_option("FILE", file, "Scenario file (.acx)")->required();
+  run->add_option("--backend", backend, "node (on PATH) or node:/path/to/node")->capture_default_str();
+  run->add_flag("--canonical", canonical, "Rename ids by first appearance");
+
+  auto* check = app.add_subcommand("check", "Check the model against a backend for every case");
+  check->add_option("PATH", paths, "Case files or folders")->required();
+  check->add_option("--backend", backend, "node (on PATH) or node:/path/to/node")->capture_default_str();
+  check->add_option("--profile", profile, "Profile (default: the backend's own, e.g. node-20 for Node 20)");
+  check->add_option("--mutate", mutations, "Break a model rule on purpose (mutation testing of the suite)");
+  check->add_flag("-q,--quiet", quiet, "Print only cases that do not pass");
+
+  auto* compare = app.add_subcommand("compare", "Compare two trace files up to renaming of ids");
+  std::string expected_file, observed_file;
+  compare->add_option("EXPECTED", expected_file, "Expected trace (JSON Lines)")->required();
+  compare->add_option("OBSERVED", observed_file, "Observed trace (JSON Lines)")->required();
+
+  auto* rules = app.add_subcommand("rules", "List spec rules and the cases that cover them");
+  std::vector<std::string> rule_case_paths = {ACX_SOURCE_DIR "/conformance/cases"};
+  rules->add_option("PATH", rule_case_paths, "Case files or folders")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  if (*predict) return cmd_predict(file, profile, all, canonical);
+  if (*emit) return cmd_emit(file, output);
+  if (*run) return cmd_run(file, backend, canonical);
+  if (*check) return cmd_check(paths, backend, profile, mutations, quiet);
+  if (*compare) return cmd_compare(expected_file, observed_file);
+  if (*rules) return cmd_rules(rule_case_paths);
+  return kExitBadInput;
+}

@@ -1,0 +1,14 @@
+// Turns a scenario into a standalone CommonJS program that prints its trace (spec/trace-format.md)
+// when run by Node, applying the harness rules of spec/harness.md (`trace.scope`, `trace.retain`).
+#pragma once
+
+#include <string>
+
+#include "acx/scenario/ast.h"
+
+namespace acx::backends {
+
+/// The program text. `source` names the scenario file in the program's header comment.
+std::string emit_node_program(const scenario::Scenario& scenario, const std::string& source);
+
+}  // namespace acx::backends
