@@ -40,10 +40,9 @@ CaseOutcome check_case(const std::string& file, backends::Backend& backend, cons
   const model::MatchResult m = model::match(s, profile, observed.events, options);
   switch (m.outcome) {
     case model::MatchOutcome::Match: return out;
-    case model::MatchOutcome::StepLimit:
+    case model::MatchOutcome::BadScenario:
       out.kind = CaseOutcome::Kind::BadInput;
-      out.report = fmt::format("{}: the scenario does not terminate in the model (step limit {})", file,
-                               options.step_limit);
+      out.report = fmt::format("{}: {}", file, model::describe(m.status));
       return out;
     case model::MatchOutcome::SearchLimit:
     case model::MatchOutcome::Divergence:

@@ -77,7 +77,11 @@ int cmd_predict(const std::string& file, const std::string& profile_name, bool a
       fmt::print("# allowed trace {} of {}{}\n", i + 1, e.traces.size(), e.complete ? "" : " (enumeration cut short)");
       for (const auto& ev : e.traces[i]) fmt::print("{}\n", trace::to_json_line(ev));
     }
-    return e.step_limit ? kExitBadInput : kExitOk;
+    if (e.worst != model::RunStatus::Completed) {
+      fmt::print(stderr, "acx: {}: {}\n", file, model::describe(e.worst));
+      return kExitBadInput;
+    }
+    return kExitOk;
   }
   const model::Prediction p = model::predict(*s, *profile);
   trace::Trace t;
@@ -88,8 +92,8 @@ int cmd_predict(const std::string& file, const std::string& profile_name, bool a
   if (p.choice_points > 0)
     fmt::print(stderr, "acx: {} choice point(s) where the spec allows several orders; --all lists every allowed trace\n",
                p.choice_points);
-  if (p.status == model::RunStatus::StepLimit) {
-    fmt::print(stderr, "acx: {}: the scenario does not terminate (step limit)\n", file);
+  if (p.status != model::RunStatus::Completed) {
+    fmt::print(stderr, "acx: {}: {}\n", file, model::describe(p.status));
     return kExitBadInput;
   }
   return kExitOk;

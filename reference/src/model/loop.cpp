@@ -98,6 +98,7 @@ void Machine::check_phase() {
   auto batch = std::move(immediates_);
   immediates_.clear();
   for (const Immediate& imm : batch) {
+    if (!finished_immediates_.insert(imm.id).second) continue;  // cleared before it ran
     invoke(imm.id, resources_[imm.id].trigger, resources_[imm.id].stores, imm.block, true);
     drain();
   }

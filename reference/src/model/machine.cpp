@@ -76,6 +76,12 @@ RunStatus Machine::run() {
   return RunStatus::Completed;
 }
 
+std::size_t Machine::bound(const std::string& name) const {
+  auto it = names_.find(name);
+  if (it == names_.end()) throw StopRun{RunStatus::Unbound};
+  return it->second;
+}
+
 void Machine::step() {
   if (++steps_ > options_.step_limit) throw StopRun{RunStatus::StepLimit};
 }
@@ -228,8 +234,8 @@ void Machine::exec(const Statement& st) {
   using scenario::Op;
   switch (st.op) {
     case Op::CreateHook: break;  // Hooks were declared up front; createHook has no observable effect.
-    case Op::HookEnable: enable_hook(names_.at(st.receiver), false); break;
-    case Op::HookDisable: disable_hook(names_.at(st.receiver)); break;
+    case Op::HookEnable: enable_hook(bound(st.receiver), false); break;
+    case Op::HookDisable: disable_hook(bound(st.receiver)); break;
     case Op::NewAls: {
       const std::size_t a = names_.at(st.binding);
       als_[a].created = true;
@@ -262,11 +268,33 @@ void Machine::exec(const Statement& st) {
       const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.resource`
       const std::int64_t ms = std::max<std::int64_t>(1, st.args[0].number);  // `loop.timers.minimum`
       timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++});
+      if (!st.binding.empty()) names_[st.binding] = static_cast<std::size_t>(id);
       break;
     }
     case Op::SetImmediate: {
       const AsyncId id = init_resource("Immediate", default_trigger());  // `immediate.resource`
       immediates_.push_back(Immediate{id, &st.blocks[0]});
+      if (!st.binding.empty()) names_[st.binding] = static_cast<std::size_t>(id);
+      break;
+    }
+    case Op::ClearTimeout: {
+      // `timer.clear`: a pending timer is removed and its destroy queued; a fired or cleared one is left.
+      const auto id = static_cast<AsyncId>(bound(st.args[0].text));
+      auto it = std::find_if(timers_.begin(), timers_.end(), [&](const Timer& t) { return t.id == id; });
+      if (it != timers_.end()) {
+        timers_.erase(it);
+        queue_destroy(id);
+      }
+      break;
+    }
+    case Op::ClearImmediate: {
+      // `immediate.clear`: likewise for an immediate that has not run, even one in the running batch.
+      const auto id = static_cast<AsyncId>(bound(st.args[0].text));
+      if (!finished_immediates_.contains(id)) {
+        finished_immediates_.insert(id);
+        std::erase_if(immediates_, [&](const Immediate& i) { return i.id == id; });
+        queue_destroy(id);
+      }
       break;
     }
     case Op::NewPromise: {
@@ -289,16 +317,16 @@ void Machine::exec(const Statement& st) {
       break;
     }
     case Op::Then: {
-      const std::size_t parent = names_.at(st.receiver);
+      const std::size_t parent = bound(st.receiver);
       // `promise.trigger`: the derived promise is created (and its init emitted) before the reaction
       // is registered; mutating the rule drops the parent.
       const std::size_t derived =
           create_promise(mutated("promise.trigger") ? std::nullopt : std::optional<std::size_t>(parent));
       if (!st.binding.empty()) names_[st.binding] = derived;
-      then(parent, Reaction{derived, st.blocks.empty() ? nullptr : &st.blocks[0], frame_, std::nullopt, false});
+      then(parent, Reaction{derived, st.blocks.empty() ? nullptr : &st.blocks[0], frame_, false});
       break;
     }
-    case Op::Resolve: resolve(names_.at(st.receiver), st.args.empty() ? Value::undefined() : st.args[0]); break;
+    case Op::Resolve: resolve(bound(st.receiver), st.args.empty() ? Value::undefined() : st.args[0]); break;
   }
 }
 
@@ -320,7 +348,7 @@ void Machine::observe(const Statement& st) {
 }
 
 void Machine::als_run(const Statement& st) {
-  const std::size_t a = names_.at(st.receiver);
+  const std::size_t a = bound(st.receiver);
   const Value& value = st.args[0];
   // `als.run.same-store`: running with the store that is already current just calls the callback
   // (both models), so no frame is made and, in the hook model, the internal hook is not enabled.

@@ -6,6 +6,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "acx/model/machine.h"
@@ -60,10 +61,8 @@ struct Reaction {
   std::size_t derived;   ///< Index of the promise that then() returned.
   const Block* handler;  ///< nullptr: pass the value through.
   Stores frame;          ///< Frame model: the frame current at then() (`als.frame.capture`).
-  /// Set for the reaction a thenable job registers: its handler is a fresh resolve function of
-  /// this promise (`promise.adopt`).
-  std::optional<std::size_t> resolves;
-  /// The thenable job's fast path (no promise hook): the reaction settles `derived` directly.
+  /// The reaction a thenable job registers (`promise.adopt`): it settles `derived` directly,
+  /// without before/after.
   bool direct = false;
 };
 
@@ -78,7 +77,7 @@ struct PromiseState {
 
 struct Job {
   enum class Kind { Reaction, QueueMicrotask, DisablePromiseHook, ResolveThenable } kind;
-  Reaction reaction{0, nullptr, {}, std::nullopt, false};  ///< Reaction jobs.
+  Reaction reaction{0, nullptr, {}, false};  ///< Reaction jobs.
   Value argument;                     ///< Reaction jobs: the settled value.
   AsyncId resource = 0;               ///< QueueMicrotask: its Microtask resource, 0 when none.
   const Block* block = nullptr;       ///< QueueMicrotask.
@@ -159,6 +158,10 @@ class Machine {
   void timers_phase();
   void check_phase();
 
+  /// The object a name is bound to now; stops the run (RunStatus::Unbound) if its statement has
+  /// not run yet (a callback may name what its enclosing block binds later).
+  std::size_t bound(const std::string& name) const;
+
   const scenario::Scenario& scenario_;
   const Profile& profile_;
   Chooser& chooser_;
@@ -186,6 +189,7 @@ class Machine {
   std::deque<Job> jobs_;
   std::vector<Timer> timers_;
   std::deque<Immediate> immediates_;
+  std::unordered_set<AsyncId> finished_immediates_;  ///< Run or cleared: processImmediate skips them.
   std::vector<AsyncId> destroy_queue_;
   std::uint64_t created_counter_ = 0;
   std::size_t steps_ = 0;

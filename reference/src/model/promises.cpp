@@ -6,7 +6,7 @@ namespace acx::model::detail {
 
 std::optional<std::size_t> Machine::promise_named(const Value& value) const {
   if (value.kind != Value::Kind::Name) return std::nullopt;
-  return names_.at(value.text);
+  return bound(value.text);
 }
 
 AsyncId Machine::get_or_set_id(std::size_t p) {
@@ -47,18 +47,19 @@ void Machine::resolve(std::size_t p, const Value& value) {
 }
 
 void Machine::resolve_unchecked(std::size_t p, const Value& value) {
-  // `promise.resolve`: promiseResolve fires when a resolve function runs, before any settling.
-  if (promise_hook_.installed && promise_hook_.settled) {
-    track_lazily(p);
-    emit_each(&HookState::promise_resolve, EventKind::PromiseResolve, promises_[p].id);
-  }
   if (auto thenable = promise_named(value)) {
-    // `promise.adopt`: resolving with a promise queues a job that subscribes to it.
+    // `promise.adopt`: resolving with a promise settles nothing yet and reports nothing; it queues
+    // a job that subscribes to the other promise.
     Job job{Job::Kind::ResolveThenable};
     job.promise = p;
     job.thenable = *thenable;
     jobs_.push_back(std::move(job));
     return;
+  }
+  // `promise.resolve`: promiseResolve fires when the promise is fulfilled by a resolve function.
+  if (promise_hook_.installed && promise_hook_.settled) {
+    track_lazily(p);
+    emit_each(&HookState::promise_resolve, EventKind::PromiseResolve, promises_[p].id);
   }
   PromiseState& promise = promises_[p];
   promise.state = PromiseState::State::Fulfilled;
@@ -87,14 +88,20 @@ void Machine::then(std::size_t p, Reaction reaction) {
 
 void Machine::run_thenable_job(const Job& job) {
   step();
-  // `promise.adopt`: with the promise hook installed V8 takes the generic path and calls
-  // thenable.then(resolve, reject), which makes a derived promise; without it, it links the two
-  // promises directly. The job itself has no before/after.
-  if (promise_hook_.installed) {
-    const std::size_t derived = create_promise(job.thenable);
-    then(job.thenable, Reaction{derived, nullptr, frame_, job.promise, false});
-  } else {
-    then(job.thenable, Reaction{job.promise, nullptr, frame_, std::nullopt, true});
+  // `promise.adopt`: the job runs between before/after of the promise being resolved and links it
+  // to the adopted promise directly (no derived promise); the promise settles in a later job,
+  // which has no before/after.
+  const std::size_t p = job.promise;
+  const bool hooked = promise_hook_.installed;
+  if (hooked) {
+    track_lazily(p);
+    stack_.push_back(ExecFrame{promises_[p].id, promises_[p].trigger, promises_[p].id});
+    emit_each(&HookState::before, EventKind::Before, promises_[p].id);
+  }
+  then(job.thenable, Reaction{p, nullptr, frame_, true});
+  if (hooked) {
+    emit_each(&HookState::after, EventKind::After, promises_[p].id);
+    if (eid() == promises_[p].id) stack_.pop_back();
   }
 }
 
@@ -119,10 +126,7 @@ void Machine::run_reaction(const Job& job) {
     saved = frame_;
     frame_ = mutated("als.propagation") ? Stores{} : reaction.frame;  // `als.frame.capture`
   }
-  if (reaction.resolves) {
-    resolve_unchecked(*reaction.resolves, job.argument);
-    resolve(derived, Value::undefined());
-  } else if (reaction.handler) {
+  if (reaction.handler) {
     exec(*reaction.handler);
     resolve(derived, Value::undefined());
   } else {

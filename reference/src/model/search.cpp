@@ -100,6 +100,16 @@ class MatchingSink final : public EventSink {
 
 }  // namespace
 
+std::string describe(RunStatus status) {
+  switch (status) {
+    case RunStatus::Completed: return "completed";
+    case RunStatus::Stopped: return "stopped";
+    case RunStatus::StepLimit: return "the scenario does not terminate in the model (step limit reached)";
+    case RunStatus::Unbound: return "a callback used a name before the statement that binds it had run";
+  }
+  return "?";
+}
+
 Prediction predict(const scenario::Scenario& s, const Profile& p, const RunOptions& o) {
   ReplayChooser chooser;
   CollectingSink sink(false);
@@ -119,7 +129,8 @@ Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOp
       break;
     }
     CollectingSink sink(true);
-    if (run(s, p, chooser, sink, o) == RunStatus::StepLimit) out.step_limit = true;
+    const RunStatus status = run(s, p, chooser, sink, o);
+    if (status != RunStatus::Completed) out.worst = status;
     if (std::find(out.traces.begin(), out.traces.end(), sink.events) == out.traces.end())
       out.traces.push_back(std::move(sink.events));
     if (!chooser.advance()) break;
@@ -141,8 +152,9 @@ MatchResult match(const scenario::Scenario& s, const Profile& p, const std::vect
     ++out.runs;
     sink.reset();
     const RunStatus status = run(s, p, chooser, sink, o);
-    if (status == RunStatus::StepLimit) {
-      out.outcome = MatchOutcome::StepLimit;
+    if (status == RunStatus::StepLimit || status == RunStatus::Unbound) {
+      out.outcome = MatchOutcome::BadScenario;
+      out.status = status;
       return out;
     }
     if (status == RunStatus::Completed && sink.finished()) {

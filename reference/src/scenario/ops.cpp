@@ -32,6 +32,8 @@ const std::vector<OpSpec>& table() {
       {Op::QueueMicrotask, "queueMicrotask", Kind::None, {}, 0, {""}, 1, Kind::None},
       {Op::SetTimeout, "setTimeout", Kind::None, {A::Milliseconds}, 1, {""}, 1, Kind::Timer},
       {Op::SetImmediate, "setImmediate", Kind::None, {}, 0, {""}, 1, Kind::Immediate},
+      {Op::ClearTimeout, "clearTimeout", Kind::None, {A::TimerName}, 1, {}, 0, Kind::None},
+      {Op::ClearImmediate, "clearImmediate", Kind::None, {A::ImmediateName}, 1, {}, 0, Kind::None},
       {Op::NewPromise, "new Promise", Kind::None, {}, 0, {""}, 0, Kind::Promise},
       {Op::PromiseResolve, "Promise.resolve", Kind::None, {A::Settlement}, 0, {}, 0, Kind::Promise},
       {Op::Then, "then", Kind::Promise, {}, 0, {""}, 0, Kind::Promise},

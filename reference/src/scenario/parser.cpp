@@ -364,14 +364,25 @@ class Checker {
     throw Failure{st.location, std::move(message)};
   }
 
+  struct Scope {
+    std::map<std::string, Binding> bound;  // bound by statements already checked
+    std::map<std::string, Binding> later;  // bound further down this block: visible to callbacks
+  };
+
+  // Lexical scoping with one JavaScript twist: a callback (a nested block) may name something its
+  // enclosing blocks bind after it, since the callback runs later (spec/scenario-language.md).
   const Binding* lookup(const std::string& name) const {
     for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
-      if (auto found = it->find(name); found != it->end()) return &found->second;
+      if (auto found = it->bound.find(name); found != it->bound.end()) return &found->second;
+      if (it != scopes_.rbegin())
+        if (auto found = it->later.find(name); found != it->later.end()) return &found->second;
     }
     return nullptr;
   }
 
   void block(const Block& b) {
+    for (const auto& st : b)
+      if (!st.binding.empty()) scopes_.back().later[st.binding] = Binding{spec_of(st.op).result, st.op == Op::NewPromise, false};
     for (const auto& st : b) statement(st);
   }
 
@@ -409,13 +420,13 @@ class Checker {
     // The executor of `new Promise` may call the promise's resolve function, so the name is in
     // scope inside its block; every other binding becomes visible after its statement.
     if (st.op == Op::NewPromise && !st.binding.empty())
-      scopes_.back()[st.binding] = Binding{spec.result, true, true};
+      scopes_.back().bound[st.binding] = Binding{spec.result, true, true};
     for (const auto& b : st.blocks) {
       scopes_.emplace_back();
       block(b);
       scopes_.pop_back();
     }
-    if (!st.binding.empty()) scopes_.back()[st.binding] = self;
+    if (!st.binding.empty()) scopes_.back().bound[st.binding] = self;
   }
 
   static bool is_reserved(const std::string& name) {
@@ -456,6 +467,15 @@ class Checker {
           if (!seen.insert(v.text).second) fail(st, fmt::format("hook callback '{}' listed twice", v.text));
           break;
         }
+        case Arg::TimerName:
+        case Arg::ImmediateName: {
+          const Kind want = kind == Arg::TimerName ? Kind::Timer : Kind::Immediate;
+          if (v.kind != Value::Kind::Name) fail(st, fmt::format("expected the name of a {}", kind_name(want)));
+          const Binding* b = lookup(v.text);
+          if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
+          if (b->kind != want) fail(st, fmt::format("'{}' is a {}, not a {}", v.text, kind_name(b->kind), kind_name(want)));
+          break;
+        }
         case Arg::Settlement:
           if (v.kind == Value::Kind::Name) {
             const Binding* b = lookup(v.text);
@@ -468,7 +488,7 @@ class Checker {
     }
   }
 
-  std::vector<std::map<std::string, Binding>> scopes_;
+  std::vector<Scope> scopes_;
   std::set<std::string> all_names_;
 };
 

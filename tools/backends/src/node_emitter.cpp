@@ -163,6 +163,8 @@ class Emitter {
       case Op::SetImmediate:
         out += fmt::format("{}{}setImmediate({});\n", in, bind, callback(st.blocks[0], depth));
         break;
+      case Op::ClearTimeout: out += fmt::format("{}clearTimeout(v_{});\n", in, st.args[0].text); break;
+      case Op::ClearImmediate: out += fmt::format("{}clearImmediate(v_{});\n", in, st.args[0].text); break;
       case Op::NewPromise: {
         std::string body;
         if (!st.blocks.empty()) block(body, st.blocks[0], depth + 1);

@@ -45,6 +45,7 @@ enum class RunStatus {
   Completed,  ///< The event loop ran dry.
   Stopped,    ///< The sink asked to stop.
   StepLimit,  ///< More callbacks than the limit ran (a program that never ends).
+  Unbound,    ///< A callback named something whose statement had not run yet.
 };
 
 struct RunOptions {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "acx/model/machine.h"
@@ -28,7 +29,7 @@ struct Prediction {
 struct Enumeration {
   std::vector<std::vector<trace::Event>> traces;
   bool complete = true;  ///< False when the limit cut the enumeration short.
-  bool step_limit = false;
+  RunStatus worst = RunStatus::Completed;  ///< StepLimit or Unbound if any execution ended so.
 };
 [[nodiscard]] Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o = {},
                                     SearchLimits limits = {});
@@ -37,14 +38,18 @@ enum class MatchOutcome {
   Match,        ///< Some allowed execution produces exactly the observed trace.
   Divergence,   ///< None does; `divergence` tells where the best candidate parted.
   SearchLimit,  ///< Gave up after `max_runs` executions without a match.
-  StepLimit,    ///< The scenario does not terminate in the model.
+  BadScenario,  ///< The scenario cannot run in the model (`status` says why).
 };
 
 struct MatchResult {
   MatchOutcome outcome = MatchOutcome::Match;
   std::optional<trace::Divergence> divergence;
   std::size_t runs = 0;
+  RunStatus status = RunStatus::Completed;  ///< For BadScenario: StepLimit or Unbound.
 };
+
+/// A one-line explanation of a run status that makes a scenario unusable.
+std::string describe(RunStatus status);
 
 /// Searches the model's executions for one whose canonical trace equals `observed` (canonical).
 [[nodiscard]] MatchResult match(const scenario::Scenario& s, const Profile& p,

@@ -55,6 +55,8 @@ enum class Op {
   QueueMicrotask,  ///< queueMicrotask { ... }
   SetTimeout,      ///< [let t =] setTimeout(ms) { ... }
   SetImmediate,    ///< [let i =] setImmediate { ... }
+  ClearTimeout,    ///< clearTimeout(t)
+  ClearImmediate,  ///< clearImmediate(i)
   NewPromise,      ///< let p = new Promise [{ executor }]
   PromiseResolve,  ///< let p = Promise.resolve(value)
   Then,            ///< [let q =] p.then [{ onFulfilled }]

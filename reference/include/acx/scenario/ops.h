@@ -21,6 +21,8 @@ enum class Arg {
   Milliseconds,   ///< a non-negative integer
   HookCallbacks,  ///< zero or more of init, before, after, destroy, promiseResolve (variadic, distinct)
   Settlement,     ///< a literal or the name of a promise (resolution by adoption)
+  TimerName,      ///< the name of a timer (setTimeout's result)
+  ImmediateName,  ///< the name of an immediate (setImmediate's result)
 };
 
 struct OpSpec {
