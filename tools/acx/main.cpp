@@ -164,8 +164,10 @@ int cmd_check(const std::vector<std::string>& paths, const std::string& backend_
       fmt::print("{:<7} {}{}\n", outcome_word(outcome.kind), outcome.id,
                  outcome.id == outcome.file ? "" : fmt::format("  ({})", outcome.file));
     if (!outcome.report.empty()) {
+      std::string report = outcome.report;
+      while (!report.empty() && report.back() == '\n') report.pop_back();
       std::string indented;
-      for (char c : outcome.report) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
+      for (char c : report) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
       fmt::print("    {}\n", indented);
     }
     std::fflush(stdout);

@@ -10,6 +10,7 @@
 namespace acx::model {
 
 const std::set<std::string>& mutable_rules() {
+  // Each name is a rule id; the model code that checks `mutated(ID)` is the rule's implementation.
   static const std::set<std::string> rules = {"promise.trigger", "loop.drain", "als.propagation",
                                               "stack.default-trigger", "hooks.before-after"};
   return rules;
@@ -117,8 +118,8 @@ void Machine::emit(trace::Event event) {
 }
 
 void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
-  // `hooks.order`: hooks are called in the order they were enabled. Copy: the set is fixed for the
-  // duration of one emit (`hooks.enable-during-emit`).
+  // `hooks.order`: hooks are called in the order they were enabled. The copy keeps the set fixed
+  // for the duration of one emit, as Node does when a hook callback enables or disables hooks.
   const auto active = active_;
   for (std::size_t h : active) {
     if (!(hooks_[h].*callback) || h == storage_hook_) continue;
@@ -136,7 +137,7 @@ void Machine::emit_init(AsyncId id, const std::string& type, AsyncId trigger) {
   r.trigger = trigger;
   if (!has(&HookState::init)) return;  // `hooks.init`: emitInit runs only when init hooks exist.
   // `als.hook.copy-at-init`: the internal hook copies each store from the current resource.
-  if (profile_.als_model == AlsModel::Hook &&
+  if (profile_.als_model == AlsModel::Hook && !mutated("als.propagation") &&
       std::find(active_.begin(), active_.end(), storage_hook_) != active_.end()) {
     r.stores = current_stores();
   }
