@@ -31,8 +31,10 @@ std::optional<scenario::Scenario> parse_or_report(const std::string& file) {
   return std::move(parsed.scenario());
 }
 
-std::unique_ptr<backends::Backend> backend_or_report(const std::string& spec) {
-  auto made = backends::make_backend(spec);
+std::unique_ptr<backends::Backend> backend_or_report(const std::string& spec, double timeout_seconds = 30) {
+  backends::BackendOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
+  auto made = backends::make_backend(spec, options);
   if (auto* error = std::get_if<std::string>(&made)) {
     fmt::print(stderr, "acx: {}\n", *error);
     return nullptr;
@@ -133,7 +135,7 @@ int cmd_run(const std::string& file, const std::string& backend_spec, bool canon
 }
 
 int cmd_check(const std::vector<std::string>& paths, const std::string& backend_spec, const std::string& profile_name,
-              const std::vector<std::string>& mutations, bool quiet) {
+              const std::vector<std::string>& mutations, bool quiet, double timeout) {
   bool ok = true;
   const model::RunOptions options = run_options(mutations, ok);
   if (!ok) return kExitBadInput;
@@ -143,7 +145,7 @@ int cmd_check(const std::vector<std::string>& paths, const std::string& backend_
     return kExitBadInput;
   }
   const auto& files = std::get<std::vector<std::string>>(collected);
-  auto backend = backend_or_report(backend_spec);
+  auto backend = backend_or_report(backend_spec, timeout);
   if (!backend) return kExitBadInput;
   auto version = backend->version();
   if (auto* failure = std::get_if<backends::BackendFailure>(&version)) {
@@ -208,6 +210,38 @@ int cmd_compare(const std::string& expected_file, const std::string& observed_fi
   }
   fmt::print("traces are equal up to renaming of ids ({} events)\n", traces[0].events.size());
   return kExitOk;
+}
+
+int cmd_verify(const std::string& file, const std::string& trace_file, const std::string& profile_name) {
+  auto s = parse_or_report(file);
+  if (!s) return kExitBadInput;
+  auto profile = resolve_profile(profile_name, nullptr);
+  if (!profile) return kExitBadInput;
+  bool ok = false;
+  const std::string text = read_file(trace_file, ok);
+  if (!ok) {
+    fmt::print(stderr, "acx: cannot read {}\n", trace_file);
+    return kExitBadInput;
+  }
+  auto parsed = trace::read_jsonl(text, trace_file);
+  if (!parsed.ok()) {
+    fmt::print(stderr, "{}\n", parsed.error().to_string());
+    return kExitBadInput;
+  }
+  const auto observed = trace::canonicalize(parsed.trace());
+  const model::MatchResult m = model::match(*s, *profile, observed.events);
+  switch (m.outcome) {
+    case model::MatchOutcome::Match:
+      fmt::print("{}: the trace is one the model allows ({} events, profile {})\n", trace_file,
+                 observed.events.size(), profile->name);
+      return kExitOk;
+    case model::MatchOutcome::BadScenario:
+      fmt::print(stderr, "acx: {}: {}\n", file, model::describe(m.status));
+      return kExitBadInput;
+    default:
+      if (m.divergence) fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
+      return kExitDivergence;
+  }
 }
 
 int cmd_rules(const std::vector<std::string>& case_paths) {
@@ -288,11 +322,19 @@ int main(int argc, char** argv) {
   check->add_option("--profile", profile, "Profile (default: the backend's own, e.g. node-20 for Node 20)");
   check->add_option("--mutate", mutations, "Break a model rule on purpose (mutation testing of the suite)");
   check->add_flag("-q,--quiet", quiet, "Print only cases that do not pass");
+  double timeout = 30;
+  check->add_option("--timeout", timeout, "Seconds a backend may take per case")->capture_default_str()->check(CLI::PositiveNumber);
 
   auto* compare = app.add_subcommand("compare", "Compare two trace files up to renaming of ids");
   std::string expected_file, observed_file;
   compare->add_option("EXPECTED", expected_file, "Expected trace (JSON Lines)")->required();
   compare->add_option("OBSERVED", observed_file, "Observed trace (JSON Lines)")->required();
+
+  auto* verify = app.add_subcommand("verify", "Check a trace file (e.g. from a program made by emit) against the model");
+  std::string trace_file;
+  verify->add_option("FILE", file, "Scenario file (.acx)")->required();
+  verify->add_option("TRACE", trace_file, "Observed trace (JSON Lines)")->required();
+  verify->add_option("--profile", profile, "Profile name or path; default node-20");
 
   auto* rules = app.add_subcommand("rules", "List spec rules and the cases that cover them");
   std::vector<std::string> rule_case_paths = {ACX_SOURCE_DIR "/conformance/cases"};
@@ -307,8 +349,9 @@ int main(int argc, char** argv) {
   if (*predict) return cmd_predict(file, profile, all, canonical);
   if (*emit) return cmd_emit(file, output);
   if (*run) return cmd_run(file, backend, canonical);
-  if (*check) return cmd_check(paths, backend, profile, mutations, quiet);
+  if (*check) return cmd_check(paths, backend, profile, mutations, quiet, timeout);
   if (*compare) return cmd_compare(expected_file, observed_file);
+  if (*verify) return cmd_verify(file, trace_file, profile);
   if (*rules) return cmd_rules(rule_case_paths);
   return kExitBadInput;
 }

@@ -129,6 +129,31 @@ class Lexer {
     return t;
   }
 
+  // \uXXXX (as JSON writes control characters), appended as UTF-8.
+  std::string unicode_escape(Location at) {
+    unsigned code = 0;
+    for (int i = 0; i < 4; ++i) {
+      if (pos_ >= text_.size() || !std::isxdigit(static_cast<unsigned char>(text_[pos_])))
+        throw Failure{at, "\\u needs four hexadecimal digits"};
+      const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text_[pos_])));
+      code = code * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10);
+      advance();
+    }
+    if (code >= 0xD800 && code <= 0xDFFF) throw Failure{at, "surrogate \\u escapes are not supported"};
+    std::string out;
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+    return out;
+  }
+
   Token string() {
     Token t = token(Tok::String, "");
     advance();  // opening quote
@@ -154,6 +179,7 @@ class Lexer {
           case 'r': t.text += '\r'; break;
           case 'b': t.text += '\b'; break;
           case 'f': t.text += '\f'; break;
+          case 'u': t.text += unicode_escape(at); break;
           default: throw Failure{at, fmt::format("unknown escape '\\{}' (strings are JSON strings)", e)};
         }
         continue;
@@ -394,8 +420,7 @@ class Checker {
       if (r->resolver_only && st.op != Op::Resolve)
         fail(st, fmt::format("inside its executor, '{}' can only be resolved", st.receiver));
       if (r->kind != spec.receiver)
-        fail(st, fmt::format("'{}' is a {}, but {} needs a {}", st.receiver, kind_name(r->kind), spec.spelling,
-                             kind_name(spec.receiver)));
+        fail(st, fmt::format("'{}' is {}, but {} needs {}", st.receiver, a(r->kind), spec.spelling, a(spec.receiver)));
       if (st.op == Op::Resolve && !r->resolvable)
         fail(st, fmt::format("'{}' has no kept resolve function (only `new Promise` keeps one)", st.receiver));
     }
@@ -427,6 +452,12 @@ class Checker {
       scopes_.pop_back();
     }
     if (!st.binding.empty()) scopes_.back().bound[st.binding] = self;
+  }
+
+  static std::string a(Kind kind) {
+    const std::string_view name = kind_name(kind);
+    return std::string(std::string_view("AEIOUaeiou").find(name[0]) != std::string_view::npos ? "an " : "a ") +
+           std::string(name);
   }
 
   static bool is_reserved(const std::string& name) {
@@ -470,10 +501,10 @@ class Checker {
         case Arg::TimerName:
         case Arg::ImmediateName: {
           const Kind want = kind == Arg::TimerName ? Kind::Timer : Kind::Immediate;
-          if (v.kind != Value::Kind::Name) fail(st, fmt::format("expected the name of a {}", kind_name(want)));
+          if (v.kind != Value::Kind::Name) fail(st, fmt::format("expected the name of {}", a(want)));
           const Binding* b = lookup(v.text);
           if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
-          if (b->kind != want) fail(st, fmt::format("'{}' is a {}, not a {}", v.text, kind_name(b->kind), kind_name(want)));
+          if (b->kind != want) fail(st, fmt::format("'{}' is {}, not {}", v.text, a(b->kind), a(want)));
           break;
         }
         case Arg::Settlement:
@@ -482,6 +513,8 @@ class Checker {
             if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
             if (b->resolver_only) fail(st, fmt::format("inside its executor, '{}' can only be resolved", v.text));
             if (b->kind != Kind::Promise) fail(st, fmt::format("'{}' is not a promise", v.text));
+            if (st.op == Op::Resolve && v.text == st.receiver)
+              fail(st, fmt::format("'{}' cannot be resolved with itself (JavaScript rejects it with a TypeError)", v.text));
           }
           break;
       }

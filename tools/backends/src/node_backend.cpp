@@ -37,7 +37,8 @@ std::string tail(const std::string& text, std::size_t max = 2000) {
 
 class NodeBackend final : public Backend {
  public:
-  NodeBackend(std::string spec, std::string executable) : spec_(std::move(spec)), executable_(std::move(executable)) {}
+  NodeBackend(std::string spec, std::string executable, BackendOptions options)
+      : spec_(std::move(spec)), executable_(std::move(executable)), options_(options) {}
 
   std::string name() const override { return spec_; }
 
@@ -69,11 +70,15 @@ class NodeBackend final : public Backend {
       std::ofstream out(file);
       out << emit_node_program(scenario, source);
     }
-    const ProcessResult r = run_process({executable_, file.string()});
+    ProcessOptions process;
+    process.timeout = options_.timeout;
+    const ProcessResult r = run_process({executable_, file.string()}, process);
     if (!r.started)
       return BackendFailure{BackendFailure::Kind::Unavailable, describe_end(r), ""};
     if (r.timed_out)
-      return BackendFailure{BackendFailure::Kind::TimedOut, fmt::format("{}: {}", spec_, describe_end(r)), tail(r.err)};
+      return BackendFailure{BackendFailure::Kind::TimedOut,
+                            fmt::format("{}: no result within {} ms; killed", spec_, options_.timeout.count()),
+                            tail(r.err)};
     if (r.exit_code != 0)
       return BackendFailure{BackendFailure::Kind::Crashed, fmt::format("{}: {}", spec_, describe_end(r)), tail(r.err)};
     auto parsed = trace::read_jsonl(r.out, spec_ + " stdout");
@@ -85,17 +90,19 @@ class NodeBackend final : public Backend {
  private:
   std::string spec_;
   std::string executable_;
+  BackendOptions options_;
   std::optional<std::string> version_;
 };
 
 }  // namespace
 
-std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec) {
-  if (spec == "node") return std::unique_ptr<Backend>(std::make_unique<NodeBackend>(spec, "node"));
+std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec,
+                                                                 const BackendOptions& options) {
+  if (spec == "node") return std::unique_ptr<Backend>(std::make_unique<NodeBackend>(spec, "node", options));
   if (spec.starts_with("node:")) {
     const std::string path = spec.substr(5);
     if (path.empty()) return std::string("backend 'node:' needs a path to a node executable");
-    return std::unique_ptr<Backend>(std::make_unique<NodeBackend>(spec, path));
+    return std::unique_ptr<Backend>(std::make_unique<NodeBackend>(spec, path, options));
   }
   return fmt::format("unknown backend '{}' (known: node, node:/path/to/node)", spec);
 }

@@ -80,6 +80,15 @@ const acx = (() => {
 })();
 )JS";
 
+// U+2028 and U+2029 end a line in JavaScript (also inside `//` comments), but not in JSON.
+std::string js_safe(std::string text) {
+  for (const char* sep : {"\xE2\x80\xA8", "\xE2\x80\xA9"}) {
+    for (std::size_t at = text.find(sep); at != std::string::npos; at = text.find(sep, at))
+      text.replace(at, 3, sep[2] == '\xA8' ? "\\u2028" : "\\u2029");
+  }
+  return text;
+}
+
 class Emitter {
  public:
   explicit Emitter(const scenario::Scenario& s) : scenario_(s) {
@@ -111,7 +120,7 @@ class Emitter {
  private:
   static std::string value(const scenario::Value& v) {
     if (v.kind == scenario::Value::Kind::Name) return "v_" + v.text;
-    return to_literal(v);
+    return js_safe(to_literal(v));
   }
 
   void block(std::string& out, const Block& b, int depth) {
@@ -130,7 +139,7 @@ class Emitter {
   void statement(std::string& out, const Statement& st, int depth) {
     const std::string in = indent(depth);
     const std::string bind = st.binding.empty() ? "" : "v_" + st.binding + " = ";
-    out += in + "// " + scenario::print_head(st) + "\n";
+    out += in + "// " + js_safe(scenario::print_head(st)) + "\n";
     switch (st.op) {
       case Op::CreateHook: {
         std::string callbacks;

@@ -1,6 +1,7 @@
 // A backend runs a scenario on a real runtime and reads its trace back.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,7 +35,12 @@ class Backend {
   virtual BackendResult run(const scenario::Scenario& scenario, const std::string& source) = 0;
 };
 
+struct BackendOptions {
+  std::chrono::milliseconds timeout{30000};  ///< Per scenario; a run that takes longer is killed.
+};
+
 /// Parses a backend spec: `node` (the node on PATH) or `node:/path/to/node`.
-std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec);
+std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec,
+                                                                 const BackendOptions& options = {});
 
 }  // namespace acx::backends

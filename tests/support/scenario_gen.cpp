@@ -1,0 +1,176 @@
+#include "scenario_gen.h"
+
+#include <fmt/format.h>
+
+#include "acx/scenario/ops.h"
+#include "acx/scenario/printer.h"
+
+namespace acx::testing {
+
+using scenario::Block;
+using scenario::Op;
+using scenario::Statement;
+using scenario::Value;
+
+rc::Gen<std::string> gen_text() {
+  return rc::gen::container<std::string>(
+      rc::gen::oneOf(rc::gen::inRange<char>('a', 'z' + 1), rc::gen::element(' ', '"', '\\', '\n', '\t', '/', '{', '}'),
+                     rc::gen::inRange<char>(0x20, 0x7f)));
+}
+
+namespace {
+
+/// What is in scope while generating, by kind.
+struct Env {
+  std::vector<std::string> hooks, als, promises, resolvable, timers, immediates;
+};
+
+class Builder {
+ public:
+  explicit Builder(int max_depth) : max_depth_(max_depth) {}
+
+  Block block(Env env, int depth) {
+    Block out;
+    const int count = *rc::gen::inRange(depth == 0 ? 1 : 0, depth == 0 ? 10 : 5);
+    for (int i = 0; i < count; ++i) out.push_back(statement(env, depth));
+    return out;
+  }
+
+ private:
+  std::string fresh(const char* prefix) { return fmt::format("{}{}", prefix, counter_++); }
+
+  Value literal() {
+    switch (*rc::gen::inRange(0, 6)) {
+      case 0: return Value::undefined();
+      case 1: return Value::null();
+      case 2: return Value::of(*rc::gen::arbitrary<bool>());
+      case 3: return Value::of(static_cast<std::int64_t>(*rc::gen::inRange(-1000, 1000)));
+      default: return Value::string(*gen_text());
+    }
+  }
+
+  Block child(const Env& env, int depth) { return depth + 1 >= max_depth_ ? Block{} : block(env, depth + 1); }
+
+  Statement statement(Env& env, int depth) {
+    std::vector<Op> possible = {Op::CreateHook, Op::NewAls,       Op::Observe,      Op::NextTick,
+                                Op::QueueMicrotask, Op::SetTimeout, Op::SetImmediate, Op::NewPromise,
+                                Op::PromiseResolve};
+    if (!env.hooks.empty()) possible.insert(possible.end(), {Op::HookEnable, Op::HookDisable});
+    if (!env.als.empty()) possible.push_back(Op::AlsRun);
+    if (!env.promises.empty()) possible.push_back(Op::Then);
+    if (!env.resolvable.empty()) possible.push_back(Op::Resolve);
+    if (!env.timers.empty()) possible.push_back(Op::ClearTimeout);
+    if (!env.immediates.empty()) possible.push_back(Op::ClearImmediate);
+    Statement st;
+    st.op = *rc::gen::elementOf(possible);
+    const bool bind = *rc::gen::arbitrary<bool>();
+    switch (st.op) {
+      case Op::CreateHook: {
+        st.binding = fresh("h");
+        for (auto name : scenario::hook_callback_names())
+          if (*rc::gen::arbitrary<bool>()) st.args.push_back(Value::name(std::string(name)));
+        env.hooks.push_back(st.binding);
+        break;
+      }
+      case Op::HookEnable:
+      case Op::HookDisable: st.receiver = *rc::gen::elementOf(env.hooks); break;
+      case Op::NewAls:
+        st.binding = fresh("a");
+        env.als.push_back(st.binding);
+        break;
+      case Op::AlsRun:
+        st.receiver = *rc::gen::elementOf(env.als);
+        st.args.push_back(literal());
+        st.blocks.push_back(child(env, depth));
+        break;
+      case Op::Observe: st.args.push_back(Value::string(*gen_text())); break;
+      case Op::NextTick:
+      case Op::QueueMicrotask: st.blocks.push_back(child(env, depth)); break;
+      case Op::SetTimeout:
+        st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(0, 4))));
+        st.blocks.push_back(child(env, depth));
+        if (bind) st.binding = fresh("t");
+        break;
+      case Op::SetImmediate:
+        st.blocks.push_back(child(env, depth));
+        if (bind) st.binding = fresh("i");
+        break;
+      case Op::NewPromise: {
+        st.binding = fresh("p");
+        if (*rc::gen::arbitrary<bool>()) {
+          Statement resolve;
+          resolve.op = Op::Resolve;
+          resolve.receiver = st.binding;
+          resolve.args.push_back(literal());
+          st.blocks.push_back(Block{resolve});
+        }
+        env.promises.push_back(st.binding);
+        env.resolvable.push_back(st.binding);
+        break;
+      }
+      case Op::PromiseResolve:
+        if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env));
+        st.binding = fresh("p");
+        env.promises.push_back(st.binding);
+        break;
+      case Op::Then:
+        st.receiver = *rc::gen::elementOf(env.promises);
+        if (*rc::gen::arbitrary<bool>()) st.blocks.push_back(child(env, depth));
+        if (bind) {
+          st.binding = fresh("p");
+          env.promises.push_back(st.binding);
+        }
+        break;
+      case Op::Resolve:
+        st.receiver = *rc::gen::elementOf(env.resolvable);
+        if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env, st.receiver));
+        break;
+      case Op::ClearTimeout: st.args.push_back(Value::name(*rc::gen::elementOf(env.timers))); break;
+      case Op::ClearImmediate: st.args.push_back(Value::name(*rc::gen::elementOf(env.immediates))); break;
+    }
+    if (st.op == Op::SetTimeout && !st.binding.empty()) env.timers.push_back(st.binding);
+    if (st.op == Op::SetImmediate && !st.binding.empty()) env.immediates.push_back(st.binding);
+    return st;
+  }
+
+  /// A literal or, sometimes, another promise to adopt (never `self`: that is a TypeError in JS).
+  Value settlement(const Env& env, const std::string& self = "") {
+    std::vector<std::string> others;
+    for (const auto& p : env.promises)
+      if (p != self) others.push_back(p);
+    if (!others.empty() && *rc::gen::inRange(0, 4) == 0) return Value::name(*rc::gen::elementOf(others));
+    return literal();
+  }
+
+  int max_depth_;
+  int counter_ = 0;
+};
+
+rc::Gen<std::string> gen_word() {
+  return rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::element('a', 'b', 'c', 'x', '-', '.', '/', '1')));
+}
+
+}  // namespace
+
+rc::Gen<scenario::Scenario> gen_scenario(int max_depth) {
+  return rc::gen::exec([max_depth] {
+    scenario::Scenario s;
+    if (*rc::gen::arbitrary<bool>()) {
+      s.header.id = *gen_word();
+      s.header.title = *rc::gen::container<std::string>(rc::gen::inRange<char>('a', 'z' + 1));
+      s.header.rules = *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 3), gen_word());
+      s.header.requires_ = *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 3), gen_word());
+      s.header.notes = *rc::gen::container<std::vector<std::string>>(
+          *rc::gen::inRange(0, 3), rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::inRange<char>('a', 'z' + 1))));
+    }
+    Builder builder(max_depth);
+    s.body = builder.block(Env{}, 0);
+    return s;
+  });
+}
+
+}  // namespace acx::testing
+
+namespace acx::scenario {
+void showValue(const Scenario& s, std::ostream& os) { os << "\n" << print(s); }
+}  // namespace acx::scenario
