@@ -19,7 +19,8 @@ model::Profile profile(const std::string& name) {
   return std::get<model::Profile>(model::load_profile(name, ACX_SOURCE_DIR "/models"));
 }
 
-std::unique_ptr<backends::Backend> backend(const std::string& spec, std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) {
+std::unique_ptr<backends::Backend> backend(
+    const std::string& spec, std::chrono::milliseconds timeout = std::chrono::milliseconds(30000)) {
   auto made = backends::make_backend(spec, {timeout});
   BOOST_REQUIRE(std::holds_alternative<std::unique_ptr<backends::Backend>>(made));
   return std::move(std::get<std::unique_ptr<backends::Backend>>(made));
@@ -28,7 +29,8 @@ std::unique_ptr<backends::Backend> backend(const std::string& spec, std::chrono:
 /// A fake `node` executable: answers --version, then behaves as `body` says.
 std::string fake_node(const std::string& name, const std::string& body) {
   const auto path = std::filesystem::temp_directory_path() / ("acx-fake-" + name);
-  std::ofstream(path) << "#!/bin/sh\nif [ \"$1\" = --version ]; then echo v20.0.0; exit 0; fi\n" << body << "\n";
+  std::ofstream(path) << "#!/bin/sh\nif [ \"$1\" = --version ]; then echo v20.0.0; exit 0; fi\n"
+                      << body << "\n";
   chmod(path.c_str(), 0755);
   return path.string();
 }
@@ -51,9 +53,11 @@ BOOST_AUTO_TEST_CASE(breaking_promise_trigger_is_caught_with_a_first_divergence_
   BOOST_TEST_REQUIRE((outcome.kind == cli::CaseOutcome::Kind::Fail));
   BOOST_TEST_MESSAGE(outcome.report);
   // The report names the point, what the model expected and what Node did, with context before it.
-  BOOST_TEST(outcome.report.find("first divergence after 2 matching event(s)") != std::string::npos, outcome.report);
-  BOOST_TEST(outcome.report.find("model node-20: init PROMISE #3 trigger=root eid=root [h]") != std::string::npos,
+  BOOST_TEST(outcome.report.find("first divergence after 2 matching event(s)") != std::string::npos,
              outcome.report);
+  BOOST_TEST(
+      outcome.report.find("model node-20: init PROMISE #3 trigger=root eid=root [h]") != std::string::npos,
+      outcome.report);
   BOOST_TEST(outcome.report.find("node: init PROMISE #3 trigger=#2 eid=root [h]") != std::string::npos,
              outcome.report);
   BOOST_TEST(outcome.report.find("promiseResolve #2 [h]") != std::string::npos, outcome.report);
@@ -75,7 +79,8 @@ BOOST_AUTO_TEST_CASE(a_hanging_backend_is_killed) {
 }
 
 BOOST_AUTO_TEST_CASE(garbage_output_is_located) {
-  auto garbage = backend("node:" + fake_node("garbage", "echo '{\"event\":\"meta\",\"root\":1}'; echo 'hello world'"));
+  auto garbage =
+      backend("node:" + fake_node("garbage", "echo '{\"event\":\"meta\",\"root\":1}'; echo 'hello world'"));
   const auto outcome = cli::check_case(kCase, *garbage, profile("node-20"), {});
   BOOST_TEST((outcome.kind == cli::CaseOutcome::Kind::BackendFailure));
   BOOST_TEST(outcome.report.find(":2: not JSON") != std::string::npos, outcome.report);

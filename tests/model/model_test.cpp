@@ -1,8 +1,8 @@
 // The reference model: documented examples, the allowed orders of nondeterministic programs, and
 // invariants over random programs.
 #define BOOST_TEST_MODULE model
-#include <boost/test/unit_test.hpp>
 #include <rapidcheck/boost_test.h>
+#include <boost/test/unit_test.hpp>
 
 #include <map>
 #include <set>
@@ -18,7 +18,10 @@ namespace {
 
 model::Profile profile(const std::string& name) {
   auto p = model::load_profile(name, ACX_SOURCE_DIR "/models");
-  BOOST_REQUIRE_MESSAGE(std::holds_alternative<model::Profile>(p), (std::holds_alternative<model::Profile>(p) ? std::string() : std::get<model::ProfileError>(p).to_string()));
+  BOOST_REQUIRE_MESSAGE(
+      std::holds_alternative<model::Profile>(p),
+      (std::holds_alternative<model::Profile>(p) ? std::string()
+                                                 : std::get<model::ProfileError>(p).to_string()));
   return std::get<model::Profile>(p);
 }
 
@@ -44,17 +47,20 @@ BOOST_AUTO_TEST_CASE(promise_resolve_doc_example) {
       "let h = createHook(init, before, after, destroy, promiseResolve)\nh.enable\n"
       "let p = new Promise {\n  p.resolve(true)\n}\np.then {\n}\n");
   const auto p = model::predict(s, profile("node-20"));
-  const std::vector<std::string> expected = {
-      "init PROMISE #2 trigger=root eid=root [h]", "promiseResolve #2 [h]",
-      "init PROMISE #3 trigger=#2 eid=root [h]",   "before #3 [h]",
-      "promiseResolve #3 [h]",                     "after #3 [h]"};
+  const std::vector<std::string> expected = {"init PROMISE #2 trigger=root eid=root [h]",
+                                             "promiseResolve #2 [h]",
+                                             "init PROMISE #3 trigger=#2 eid=root [h]",
+                                             "before #3 [h]",
+                                             "promiseResolve #3 [h]",
+                                             "after #3 [h]"};
   BOOST_TEST(described(p.events) == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(execution_tracking_doc_example) {
   // async_hooks.md, "Promise execution tracking": eid 7 tid 6 with a hook, i.e. the derived promise
   // and its parent.
-  const auto s = parse_ok("let h = createHook(init)\nh.enable\nlet p = Promise.resolve(1729)\np.then {\n  observe(\"t\")\n}\n");
+  const auto s = parse_ok(
+      "let h = createHook(init)\nh.enable\nlet p = Promise.resolve(1729)\np.then {\n  observe(\"t\")\n}\n");
   const auto p = model::predict(s, profile("node-20"));
   BOOST_REQUIRE(p.events.size() == 3u);  // init 2, init 3, observe
   BOOST_TEST(p.events[2].label == "t");
@@ -63,7 +69,8 @@ BOOST_AUTO_TEST_CASE(execution_tracking_doc_example) {
 }
 
 BOOST_AUTO_TEST_CASE(timeout_against_immediate_allows_both_orders_and_no_other) {
-  const auto s = parse_ok("setTimeout(0) {\n  observe(\"timeout\")\n}\nsetImmediate {\n  observe(\"immediate\")\n}\n");
+  const auto s =
+      parse_ok("setTimeout(0) {\n  observe(\"timeout\")\n}\nsetImmediate {\n  observe(\"immediate\")\n}\n");
   const auto e = model::enumerate(s, profile("node-20"));
   BOOST_TEST(e.complete);
   std::set<std::vector<std::string>> orders;
@@ -78,7 +85,8 @@ BOOST_AUTO_TEST_CASE(timeout_against_immediate_allows_both_orders_and_no_other) 
 
 BOOST_AUTO_TEST_CASE(same_duration_timers_are_fifo) {
   const auto s = parse_ok(
-      "setTimeout(1) {\n  observe(\"a\")\n}\nsetTimeout(2) {\n  observe(\"b\")\n}\nsetTimeout(1) {\n  observe(\"c\")\n}\n");
+      "setTimeout(1) {\n  observe(\"a\")\n}\nsetTimeout(2) {\n  observe(\"b\")\n}\nsetTimeout(1) {\n  "
+      "observe(\"c\")\n}\n");
   const auto e = model::enumerate(s, profile("node-20"));
   std::set<std::string> orders;
   for (const auto& t : e.traces) {
@@ -127,7 +135,8 @@ void check_invariants(const std::vector<trace::Event>& events) {
       case trace::EventKind::Destroy:
         RC_ASSERT(destroyed.insert({e.hook, e.id}).second);  // at most once
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }

@@ -13,9 +13,9 @@ using scenario::Statement;
 using scenario::Value;
 
 rc::Gen<std::string> gen_text() {
-  return rc::gen::container<std::string>(
-      rc::gen::oneOf(rc::gen::inRange<char>('a', 'z' + 1), rc::gen::element(' ', '"', '\\', '\n', '\t', '/', '{', '}'),
-                     rc::gen::inRange<char>(0x20, 0x7f)));
+  return rc::gen::container<std::string>(rc::gen::oneOf(
+      rc::gen::inRange<char>('a', 'z' + 1), rc::gen::element(' ', '"', '\\', '\n', '\t', '/', '{', '}'),
+      rc::gen::inRange<char>(0x20, 0x7f)));
 }
 
 namespace {
@@ -41,20 +41,25 @@ class Builder {
 
   Value literal() {
     switch (*rc::gen::inRange(0, 6)) {
-      case 0: return Value::undefined();
-      case 1: return Value::null();
-      case 2: return Value::of(*rc::gen::arbitrary<bool>());
-      case 3: return Value::of(static_cast<std::int64_t>(*rc::gen::inRange(-1000, 1000)));
-      default: return Value::string(*gen_text());
+      case 0:
+        return Value::undefined();
+      case 1:
+        return Value::null();
+      case 2:
+        return Value::of(*rc::gen::arbitrary<bool>());
+      case 3:
+        return Value::of(static_cast<std::int64_t>(*rc::gen::inRange(-1000, 1000)));
+      default:
+        return Value::string(*gen_text());
     }
   }
 
   Block child(const Env& env, int depth) { return depth + 1 >= max_depth_ ? Block{} : block(env, depth + 1); }
 
   Statement statement(Env& env, int depth) {
-    std::vector<Op> possible = {Op::CreateHook, Op::NewAls,       Op::Observe,      Op::NextTick,
-                                Op::QueueMicrotask, Op::SetTimeout, Op::SetImmediate, Op::NewPromise,
-                                Op::PromiseResolve};
+    std::vector<Op> possible = {Op::CreateHook,   Op::NewAls,         Op::Observe,
+                                Op::NextTick,     Op::QueueMicrotask, Op::SetTimeout,
+                                Op::SetImmediate, Op::NewPromise,     Op::PromiseResolve};
     if (!env.hooks.empty()) possible.insert(possible.end(), {Op::HookEnable, Op::HookDisable});
     if (!env.als.empty()) possible.push_back(Op::AlsRun);
     if (!env.promises.empty()) possible.push_back(Op::Then);
@@ -73,7 +78,9 @@ class Builder {
         break;
       }
       case Op::HookEnable:
-      case Op::HookDisable: st.receiver = *rc::gen::elementOf(env.hooks); break;
+      case Op::HookDisable:
+        st.receiver = *rc::gen::elementOf(env.hooks);
+        break;
       case Op::NewAls:
         st.binding = fresh("a");
         env.als.push_back(st.binding);
@@ -83,9 +90,13 @@ class Builder {
         st.args.push_back(literal());
         st.blocks.push_back(child(env, depth));
         break;
-      case Op::Observe: st.args.push_back(Value::string(*gen_text())); break;
+      case Op::Observe:
+        st.args.push_back(Value::string(*gen_text()));
+        break;
       case Op::NextTick:
-      case Op::QueueMicrotask: st.blocks.push_back(child(env, depth)); break;
+      case Op::QueueMicrotask:
+        st.blocks.push_back(child(env, depth));
+        break;
       case Op::SetTimeout:
         st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(0, 4))));
         st.blocks.push_back(child(env, depth));
@@ -125,8 +136,12 @@ class Builder {
         st.receiver = *rc::gen::elementOf(env.resolvable);
         if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env, st.receiver));
         break;
-      case Op::ClearTimeout: st.args.push_back(Value::name(*rc::gen::elementOf(env.timers))); break;
-      case Op::ClearImmediate: st.args.push_back(Value::name(*rc::gen::elementOf(env.immediates))); break;
+      case Op::ClearTimeout:
+        st.args.push_back(Value::name(*rc::gen::elementOf(env.timers)));
+        break;
+      case Op::ClearImmediate:
+        st.args.push_back(Value::name(*rc::gen::elementOf(env.immediates)));
+        break;
     }
     if (st.op == Op::SetTimeout && !st.binding.empty()) env.timers.push_back(st.binding);
     if (st.op == Op::SetImmediate && !st.binding.empty()) env.immediates.push_back(st.binding);
@@ -147,7 +162,8 @@ class Builder {
 };
 
 rc::Gen<std::string> gen_word() {
-  return rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::element('a', 'b', 'c', 'x', '-', '.', '/', '1')));
+  return rc::gen::nonEmpty(
+      rc::gen::container<std::string>(rc::gen::element('a', 'b', 'c', 'x', '-', '.', '/', '1')));
 }
 
 }  // namespace
@@ -161,7 +177,8 @@ rc::Gen<scenario::Scenario> gen_scenario(int max_depth) {
       s.header.rules = *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 3), gen_word());
       s.header.requires_ = *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 3), gen_word());
       s.header.notes = *rc::gen::container<std::vector<std::string>>(
-          *rc::gen::inRange(0, 3), rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::inRange<char>('a', 'z' + 1))));
+          *rc::gen::inRange(0, 3),
+          rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::inRange<char>('a', 'z' + 1))));
     }
     Builder builder(max_depth);
     s.body = builder.block(Env{}, 0);
@@ -172,5 +189,7 @@ rc::Gen<scenario::Scenario> gen_scenario(int max_depth) {
 }  // namespace acx::testing
 
 namespace acx::scenario {
-void showValue(const Scenario& s, std::ostream& os) { os << "\n" << print(s); }
+void showValue(const Scenario& s, std::ostream& os) {
+  os << "\n" << print(s);
+}
 }  // namespace acx::scenario

@@ -10,10 +10,14 @@ namespace acx::cli {
 
 const char* outcome_word(CaseOutcome::Kind kind) {
   switch (kind) {
-    case CaseOutcome::Kind::Pass: return "PASS";
-    case CaseOutcome::Kind::Fail: return "FAIL";
-    case CaseOutcome::Kind::BadInput: return "ERROR";
-    case CaseOutcome::Kind::BackendFailure: return "BACKEND";
+    case CaseOutcome::Kind::Pass:
+      return "PASS";
+    case CaseOutcome::Kind::Fail:
+      return "FAIL";
+    case CaseOutcome::Kind::BadInput:
+      return "ERROR";
+    case CaseOutcome::Kind::BackendFailure:
+      return "BACKEND";
   }
   return "?";
 }
@@ -39,7 +43,8 @@ CaseOutcome check_case(const std::string& file, backends::Backend& backend, cons
   const trace::Trace observed = trace::canonicalize(std::get<trace::Trace>(result));
   const model::MatchResult m = model::match(s, profile, observed.events, options);
   switch (m.outcome) {
-    case model::MatchOutcome::Match: return out;
+    case model::MatchOutcome::Match:
+      return out;
     case model::MatchOutcome::BadScenario:
       out.kind = CaseOutcome::Kind::BadInput;
       out.report = fmt::format("{}: {}", file, model::describe(m.status));

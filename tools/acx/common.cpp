@@ -28,7 +28,8 @@ std::variant<std::vector<std::string>, std::string> collect_cases(const std::vec
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       for (const auto& entry : fs::recursive_directory_iterator(p, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".acx") files.push_back(entry.path().string());
+        if (entry.is_regular_file() && entry.path().extension() == ".acx")
+          files.push_back(entry.path().string());
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
     } else {

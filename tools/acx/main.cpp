@@ -76,7 +76,8 @@ int cmd_predict(const std::string& file, const std::string& profile_name, bool a
   if (all) {
     const model::Enumeration e = model::enumerate(*s, *profile);
     for (std::size_t i = 0; i < e.traces.size(); ++i) {
-      fmt::print("# allowed trace {} of {}{}\n", i + 1, e.traces.size(), e.complete ? "" : " (enumeration cut short)");
+      fmt::print("# allowed trace {} of {}{}\n", i + 1, e.traces.size(),
+                 e.complete ? "" : " (enumeration cut short)");
       for (const auto& ev : e.traces[i]) fmt::print("{}\n", trace::to_json_line(ev));
     }
     if (e.worst != model::RunStatus::Completed) {
@@ -92,8 +93,10 @@ int cmd_predict(const std::string& file, const std::string& profile_name, bool a
   if (canonical) t = trace::canonicalize(t);
   fmt::print("{}", trace::write_jsonl(t));
   if (p.choice_points > 0)
-    fmt::print(stderr, "acx: {} choice point(s) where the spec allows several orders; --all lists every allowed trace\n",
-               p.choice_points);
+    fmt::print(
+        stderr,
+        "acx: {} choice point(s) where the spec allows several orders; --all lists every allowed trace\n",
+        p.choice_points);
   if (p.status != model::RunStatus::Completed) {
     fmt::print(stderr, "acx: {}: {}\n", file, model::describe(p.status));
     return kExitBadInput;
@@ -134,8 +137,9 @@ int cmd_run(const std::string& file, const std::string& backend_spec, bool canon
   return kExitOk;
 }
 
-int cmd_check(const std::vector<std::string>& paths, const std::string& backend_spec, const std::string& profile_name,
-              const std::vector<std::string>& mutations, bool quiet, double timeout) {
+int cmd_check(const std::vector<std::string>& paths, const std::string& backend_spec,
+              const std::string& profile_name, const std::vector<std::string>& mutations, bool quiet,
+              double timeout) {
   bool ok = true;
   const model::RunOptions options = run_options(mutations, ok);
   if (!ok) return kExitBadInput;
@@ -239,7 +243,8 @@ int cmd_verify(const std::string& file, const std::string& trace_file, const std
       fmt::print(stderr, "acx: {}: {}\n", file, model::describe(m.status));
       return kExitBadInput;
     default:
-      if (m.divergence) fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
+      if (m.divergence)
+        fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
       return kExitDivergence;
   }
 }
@@ -323,14 +328,17 @@ int main(int argc, char** argv) {
   check->add_option("--mutate", mutations, "Break a model rule on purpose (mutation testing of the suite)");
   check->add_flag("-q,--quiet", quiet, "Print only cases that do not pass");
   double timeout = 30;
-  check->add_option("--timeout", timeout, "Seconds a backend may take per case")->capture_default_str()->check(CLI::PositiveNumber);
+  check->add_option("--timeout", timeout, "Seconds a backend may take per case")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 
   auto* compare = app.add_subcommand("compare", "Compare two trace files up to renaming of ids");
   std::string expected_file, observed_file;
   compare->add_option("EXPECTED", expected_file, "Expected trace (JSON Lines)")->required();
   compare->add_option("OBSERVED", observed_file, "Observed trace (JSON Lines)")->required();
 
-  auto* verify = app.add_subcommand("verify", "Check a trace file (e.g. from a program made by emit) against the model");
+  auto* verify =
+      app.add_subcommand("verify", "Check a trace file (e.g. from a program made by emit) against the model");
   std::string trace_file;
   verify->add_option("FILE", file, "Scenario file (.acx)")->required();
   verify->add_option("TRACE", trace_file, "Observed trace (JSON Lines)")->required();

@@ -33,8 +33,12 @@ void Machine::run_microtasks() {
 
 void Machine::run_job(const Job& job) {
   switch (job.kind) {
-    case Job::Kind::Reaction: run_reaction(job); break;
-    case Job::Kind::ResolveThenable: run_thenable_job(job); break;
+    case Job::Kind::Reaction:
+      run_reaction(job);
+      break;
+    case Job::Kind::ResolveThenable:
+      run_thenable_job(job);
+      break;
     case Job::Kind::DisablePromiseHook:
       // `promise.tracking-off`
       if (!promise_hook_.wanted) promise_hook_.installed = false;
@@ -42,7 +46,8 @@ void Machine::run_job(const Job& job) {
     case Job::Kind::QueueMicrotask:
       if (job.resource != 0) {
         // `microtask.resource`: runInAsyncScope, then emitDestroy.
-        invoke(job.resource, resources_[job.resource].trigger, resources_[job.resource].stores, job.block, true);
+        invoke(job.resource, resources_[job.resource].trigger, resources_[job.resource].stores, job.block,
+               true);
       } else {
         step();
         Stores saved = frame_;

@@ -33,7 +33,8 @@ void visit(const Block& block, const std::function<void(const Statement&)>& f) {
 }
 }  // namespace
 
-Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink, const RunOptions& o)
+Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink,
+                 const RunOptions& o)
     : scenario_(s), profile_(p), chooser_(c), sink_(sink), options_(o) {
   // Hooks and stores are numbered in textual order, which is also the order of `stores` in observe
   // events (spec/trace-format.md).
@@ -91,7 +92,9 @@ void Machine::step() {
 
 // Resource 0 stands for Node's `topLevelResource`, what executionAsyncResource() returns when the
 // stack is empty (inside microtasks); it is a different object from the main script's resource.
-Stores& Machine::resource_stores(AsyncId id) { return resources_[id].stores; }
+Stores& Machine::resource_stores(AsyncId id) {
+  return resources_[id].stores;
+}
 
 Stores Machine::current_stores() {
   if (profile_.als_model == AlsModel::Frame) return frame_;
@@ -207,7 +210,8 @@ void Machine::queue_destroy(AsyncId id) {
   if (has(&HookState::destroy) && id > 0) destroy_queue_.push_back(id);
 }
 
-void Machine::invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Block* block, bool destroy_after) {
+void Machine::invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Block* block,
+                     bool destroy_after) {
   step();
   // `stack.push`: the callback runs with eid = its resource and tid = that resource's trigger.
   stack_.push_back(ExecFrame{id, trigger, id});
@@ -234,17 +238,27 @@ void Machine::exec(const Block& block) {
 void Machine::exec(const Statement& st) {
   using scenario::Op;
   switch (st.op) {
-    case Op::CreateHook: break;  // Hooks were declared up front; createHook has no observable effect.
-    case Op::HookEnable: enable_hook(bound(st.receiver), false); break;
-    case Op::HookDisable: disable_hook(bound(st.receiver)); break;
+    case Op::CreateHook:
+      break;  // Hooks were declared up front; createHook has no observable effect.
+    case Op::HookEnable:
+      enable_hook(bound(st.receiver), false);
+      break;
+    case Op::HookDisable:
+      disable_hook(bound(st.receiver));
+      break;
     case Op::NewAls: {
       const std::size_t a = names_.at(st.binding);
       als_[a].created = true;
-      if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction) enable_als(a);
+      if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction)
+        enable_als(a);
       break;
     }
-    case Op::AlsRun: als_run(st); break;
-    case Op::Observe: observe(st); break;
+    case Op::AlsRun:
+      als_run(st);
+      break;
+    case Op::Observe:
+      observe(st);
+      break;
     case Op::NextTick: {
       // `tick.resource`
       const AsyncId trigger = mutated("stack.default-trigger") ? kModelRootId : default_trigger();
@@ -258,15 +272,15 @@ void Machine::exec(const Statement& st) {
       job.block = &st.blocks[0];
       // Node 24: `if (AsyncContextFrame.current() || enabledHooksExist())`; a frame exists once any
       // run has happened (run restores the prior value with a new frame).
-      const bool with_resource = profile_.microtask_resource == MicrotaskResource::Always ||
-                                 !frame_.empty() || !active_.empty();
+      const bool with_resource =
+          profile_.microtask_resource == MicrotaskResource::Always || !frame_.empty() || !active_.empty();
       if (with_resource) job.resource = init_resource("Microtask", default_trigger());
       job.frame = frame_;
       jobs_.push_back(std::move(job));
       break;
     }
     case Op::SetTimeout: {
-      const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.resource`
+      const AsyncId id = init_resource("Timeout", default_trigger());        // `timer.resource`
       const std::int64_t ms = std::max<std::int64_t>(1, st.args[0].number);  // `loop.timers.minimum`
       timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++});
       if (!st.binding.empty()) names_[st.binding] = static_cast<std::size_t>(id);
@@ -327,7 +341,9 @@ void Machine::exec(const Statement& st) {
       then(parent, Reaction{derived, st.blocks.empty() ? nullptr : &st.blocks[0], frame_, false});
       break;
     }
-    case Op::Resolve: resolve(bound(st.receiver), st.args.empty() ? Value::undefined() : st.args[0]); break;
+    case Op::Resolve:
+      resolve(bound(st.receiver), st.args.empty() ? Value::undefined() : st.args[0]);
+      break;
   }
 }
 

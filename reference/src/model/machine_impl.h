@@ -9,8 +9,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "acx/model/machine.h"
 #include <optional>
+#include "acx/model/machine.h"
 
 #include "acx/scenario/ops.h"
 
@@ -20,8 +20,8 @@ using scenario::Block;
 using scenario::Statement;
 using scenario::Value;
 using trace::AsyncId;
-using trace::kNaNId;
 using trace::EventKind;
+using trace::kNaNId;
 
 /// One value per AsyncLocalStorage (index = declaration order); missing entries are `undefined`.
 using Stores = std::vector<Value>;
@@ -70,7 +70,7 @@ struct PromiseState {
   enum class State { Pending, Fulfilled } state = State::Pending;
   Value value;
   bool already_resolved = false;
-  AsyncId id = 0;  ///< 0 while untracked (`promise.tracking`).
+  AsyncId id = 0;            ///< 0 while untracked (`promise.tracking`).
   AsyncId trigger = kNaNId;  ///< kNaNId when the id was given as a parent (`promise.lazy-id`).
   std::vector<Reaction> reactions;
 };
@@ -78,12 +78,12 @@ struct PromiseState {
 struct Job {
   enum class Kind { Reaction, QueueMicrotask, DisablePromiseHook, ResolveThenable } kind;
   Reaction reaction{0, nullptr, {}, false};  ///< Reaction jobs.
-  Value argument;                     ///< Reaction jobs: the settled value.
-  AsyncId resource = 0;               ///< QueueMicrotask: its Microtask resource, 0 when none.
-  const Block* block = nullptr;       ///< QueueMicrotask.
-  Stores frame;                       ///< QueueMicrotask without a resource: captured frame.
-  std::size_t promise = 0;            ///< ResolveThenable: the promise being resolved.
-  std::size_t thenable = 0;           ///< ResolveThenable: the promise it adopts.
+  Value argument;                            ///< Reaction jobs: the settled value.
+  AsyncId resource = 0;                      ///< QueueMicrotask: its Microtask resource, 0 when none.
+  const Block* block = nullptr;              ///< QueueMicrotask.
+  Stores frame;                              ///< QueueMicrotask without a resource: captured frame.
+  std::size_t promise = 0;                   ///< ResolveThenable: the promise being resolved.
+  std::size_t thenable = 0;                  ///< ResolveThenable: the promise it adopts.
 };
 
 struct Tick {
@@ -174,12 +174,12 @@ class Machine {
   std::unordered_map<AsyncId, Resource> resources_;
   Stores frame_;  ///< Frame model: the current AsyncContextFrame.
 
-  std::vector<HookState> hooks_;        ///< Declared hooks; the last one is ALS's internal hook.
-  std::size_t storage_hook_ = 0;        ///< Index of the hook model's internal init hook.
-  std::vector<std::size_t> active_;     ///< Enabled hooks, in enable order (`hooks.order`).
+  std::vector<HookState> hooks_;     ///< Declared hooks; the last one is ALS's internal hook.
+  std::size_t storage_hook_ = 0;     ///< Index of the hook model's internal init hook.
+  std::vector<std::size_t> active_;  ///< Enabled hooks, in enable order (`hooks.order`).
   struct {
     bool installed = false, init = false, settled = false, wanted = false;
-  } promise_hook_;                      ///< The V8 promise hook Node installs (`promise.tracking`).
+  } promise_hook_;  ///< The V8 promise hook Node installs (`promise.tracking`).
 
   std::vector<AlsState> als_;
   std::vector<PromiseState> promises_;

@@ -16,13 +16,15 @@ struct Bad {
 
 /// Reads variation point `id`, which must be present, and maps its value through `choices`.
 template <typename Enum>
-Enum pick(const nlohmann::json& points, const char* id, std::initializer_list<std::pair<const char*, Enum>> choices,
+Enum pick(const nlohmann::json& points, const char* id,
+          std::initializer_list<std::pair<const char*, Enum>> choices,
           std::map<std::string, std::string>& evidence) {
   auto it = points.find(id);
   if (it == points.end()) throw Bad{fmt::format("variation point \"{}\" is missing", id)};
   if (!it->is_object() || !it->contains("value") || !(*it)["value"].is_string())
     throw Bad{fmt::format("variation point \"{}\" must be an object with a string \"value\"", id)};
-  if (!it->contains("evidence") || !(*it)["evidence"].is_string() || (*it)["evidence"].get<std::string>().empty())
+  if (!it->contains("evidence") || !(*it)["evidence"].is_string() ||
+      (*it)["evidence"].get<std::string>().empty())
     throw Bad{fmt::format("variation point \"{}\" must cite its \"evidence\"", id)};
   const std::string value = (*it)["value"];
   evidence[id] = (*it)["evidence"];
@@ -36,9 +38,11 @@ Enum pick(const nlohmann::json& points, const char* id, std::initializer_list<st
 
 }  // namespace
 
-std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path, const std::string& models_dir) {
+std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path,
+                                                 const std::string& models_dir) {
   const bool is_path = name_or_path.ends_with(".json") || name_or_path.find('/') != std::string::npos;
-  const std::string file = is_path ? name_or_path : (std::filesystem::path(models_dir) / (name_or_path + ".json")).string();
+  const std::string file =
+      is_path ? name_or_path : (std::filesystem::path(models_dir) / (name_or_path + ".json")).string();
   std::ifstream in(file);
   if (!in) return ProfileError{file, fmt::format("no such profile (looked for {})", file)};
   try {
@@ -60,9 +64,9 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
       if (!known.contains(key)) throw Bad{fmt::format("unknown variation point \"{}\"", key)};
     p.als_model = pick<AlsModel>(points, "als.model", {{"hook", AlsModel::Hook}, {"frame", AlsModel::Frame}},
                                  p.evidence);
-    p.als_enable = pick<AlsEnable>(points, "als.hook.enable",
-                                   {{"first-run", AlsEnable::FirstRun}, {"construction", AlsEnable::AtConstruction}},
-                                   p.evidence);
+    p.als_enable = pick<AlsEnable>(
+        points, "als.hook.enable",
+        {{"first-run", AlsEnable::FirstRun}, {"construction", AlsEnable::AtConstruction}}, p.evidence);
     p.microtask_resource = pick<MicrotaskResource>(
         points, "microtask.resource",
         {{"always", MicrotaskResource::Always}, {"when-frame-or-hooks", MicrotaskResource::WhenFrameOrHooks}},

@@ -102,10 +102,14 @@ class MatchingSink final : public EventSink {
 
 std::string describe(RunStatus status) {
   switch (status) {
-    case RunStatus::Completed: return "completed";
-    case RunStatus::Stopped: return "stopped";
-    case RunStatus::StepLimit: return "the scenario does not terminate in the model (step limit reached)";
-    case RunStatus::Unbound: return "a callback used a name before the statement that binds it had run";
+    case RunStatus::Completed:
+      return "completed";
+    case RunStatus::Stopped:
+      return "stopped";
+    case RunStatus::StepLimit:
+      return "the scenario does not terminate in the model (step limit reached)";
+    case RunStatus::Unbound:
+      return "a callback used a name before the statement that binds it had run";
   }
   return "?";
 }
@@ -120,7 +124,8 @@ Prediction predict(const scenario::Scenario& s, const Profile& p, const RunOptio
   return out;
 }
 
-Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o, SearchLimits limits) {
+Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o,
+                      SearchLimits limits) {
   Enumeration out;
   ReplayChooser chooser;
   for (std::size_t runs = 0;; ++runs) {

@@ -7,12 +7,18 @@ namespace acx::scenario {
 
 std::string_view kind_name(Kind kind) {
   switch (kind) {
-    case Kind::None: return "nothing";
-    case Kind::Hook: return "hook";
-    case Kind::Als: return "AsyncLocalStorage";
-    case Kind::Promise: return "promise";
-    case Kind::Timer: return "timer";
-    case Kind::Immediate: return "immediate";
+    case Kind::None:
+      return "nothing";
+    case Kind::Hook:
+      return "hook";
+    case Kind::Als:
+      return "AsyncLocalStorage";
+    case Kind::Promise:
+      return "promise";
+    case Kind::Timer:
+      return "timer";
+    case Kind::Immediate:
+      return "immediate";
   }
   return "?";
 }
@@ -44,7 +50,9 @@ const std::vector<OpSpec>& table() {
 
 }  // namespace
 
-std::span<const OpSpec> all_ops() { return table(); }
+std::span<const OpSpec> all_ops() {
+  return table();
+}
 
 const OpSpec& spec_of(Op op) {
   const auto& ops = table();

@@ -85,9 +85,7 @@ class Lexer {
   }
 
  private:
-  char peek(std::size_t ahead) const {
-    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
-  }
+  char peek(std::size_t ahead) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
   void advance() {
     if (text_[pos_] == '\n') {
       ++line_;
@@ -103,7 +101,8 @@ class Lexer {
   Token header() {
     Token t = token(Tok::Header, "");
     advance();  // '@'
-    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-'))
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-'))
       t.text += text_[pos_], advance();
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) advance();
     while (pos_ < text_.size() && text_[pos_] != '\n') t.rest += text_[pos_], advance();
@@ -113,8 +112,8 @@ class Lexer {
 
   Token identifier() {
     Token t = token(Tok::Ident, "");
-    while (pos_ < text_.size() &&
-           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' || text_[pos_] == '$'))
+    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
+                                   text_[pos_] == '_' || text_[pos_] == '$'))
       t.text += text_[pos_], advance();
     return t;
   }
@@ -136,7 +135,8 @@ class Lexer {
       if (pos_ >= text_.size() || !std::isxdigit(static_cast<unsigned char>(text_[pos_])))
         throw Failure{at, "\\u needs four hexadecimal digits"};
       const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text_[pos_])));
-      code = code * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10);
+      code = code * 16 +
+             static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10);
       advance();
     }
     if (code >= 0xD800 && code <= 0xDFFF) throw Failure{at, "surrogate \\u escapes are not supported"};
@@ -171,16 +171,35 @@ class Lexer {
         char e = text_[pos_];
         advance();
         switch (e) {
-          case '"': t.text += '"'; break;
-          case '\\': t.text += '\\'; break;
-          case '/': t.text += '/'; break;
-          case 'n': t.text += '\n'; break;
-          case 't': t.text += '\t'; break;
-          case 'r': t.text += '\r'; break;
-          case 'b': t.text += '\b'; break;
-          case 'f': t.text += '\f'; break;
-          case 'u': t.text += unicode_escape(at); break;
-          default: throw Failure{at, fmt::format("unknown escape '\\{}' (strings are JSON strings)", e)};
+          case '"':
+            t.text += '"';
+            break;
+          case '\\':
+            t.text += '\\';
+            break;
+          case '/':
+            t.text += '/';
+            break;
+          case 'n':
+            t.text += '\n';
+            break;
+          case 't':
+            t.text += '\t';
+            break;
+          case 'r':
+            t.text += '\r';
+            break;
+          case 'b':
+            t.text += '\b';
+            break;
+          case 'f':
+            t.text += '\f';
+            break;
+          case 'u':
+            t.text += unicode_escape(at);
+            break;
+          default:
+            throw Failure{at, fmt::format("unknown escape '\\{}' (strings are JSON strings)", e)};
         }
         continue;
       }
@@ -226,11 +245,16 @@ class Parser {
   }
   static std::string describe(const Token& t) {
     switch (t.kind) {
-      case Tok::Newline: return "end of line";
-      case Tok::End: return "end of file";
-      case Tok::String: return fmt::format("string \"{}\"", t.text);
-      case Tok::Header: return fmt::format("header line '@{}' (headers come before statements)", t.text);
-      default: return fmt::format("'{}'", t.text);
+      case Tok::Newline:
+        return "end of line";
+      case Tok::End:
+        return "end of file";
+      case Tok::String:
+        return fmt::format("string \"{}\"", t.text);
+      case Tok::Header:
+        return fmt::format("header line '@{}' (headers come before statements)", t.text);
+      default:
+        return fmt::format("'{}'", t.text);
     }
   }
 
@@ -279,7 +303,8 @@ class Parser {
     st.location = at().location;
     if (at().kind == Tok::Ident && at().text == "let") {
       ++pos_;
-      if (at().kind != Tok::Ident) fail(at(), fmt::format("expected a name after 'let', found {}", describe(at())));
+      if (at().kind != Tok::Ident)
+        fail(at(), fmt::format("expected a name after 'let', found {}", describe(at())));
       st.binding = take().text;
       expect_punct('=', "after the bound name");
     }
@@ -353,15 +378,18 @@ class Parser {
   Value value() {
     const Token t = take();
     switch (t.kind) {
-      case Tok::Number: return Value::of(t.number);
-      case Tok::String: return Value::string(t.text);
+      case Tok::Number:
+        return Value::of(t.number);
+      case Tok::String:
+        return Value::string(t.text);
       case Tok::Ident:
         if (t.text == "undefined") return Value::undefined();
         if (t.text == "null") return Value::null();
         if (t.text == "true") return Value::of(true);
         if (t.text == "false") return Value::of(false);
         return Value::name(t.text);
-      default: fail(t, fmt::format("expected a value, found {}", describe(t)));
+      default:
+        fail(t, fmt::format("expected a value, found {}", describe(t)));
     }
   }
 
@@ -408,7 +436,8 @@ class Checker {
 
   void block(const Block& b) {
     for (const auto& st : b)
-      if (!st.binding.empty()) scopes_.back().later[st.binding] = Binding{spec_of(st.op).result, st.op == Op::NewPromise, false};
+      if (!st.binding.empty())
+        scopes_.back().later[st.binding] = Binding{spec_of(st.op).result, st.op == Op::NewPromise, false};
     for (const auto& st : b) statement(st);
   }
 
@@ -420,9 +449,11 @@ class Checker {
       if (r->resolver_only && st.op != Op::Resolve)
         fail(st, fmt::format("inside its executor, '{}' can only be resolved", st.receiver));
       if (r->kind != spec.receiver)
-        fail(st, fmt::format("'{}' is {}, but {} needs {}", st.receiver, a(r->kind), spec.spelling, a(spec.receiver)));
+        fail(st, fmt::format("'{}' is {}, but {} needs {}", st.receiver, a(r->kind), spec.spelling,
+                             a(spec.receiver)));
       if (st.op == Op::Resolve && !r->resolvable)
-        fail(st, fmt::format("'{}' has no kept resolve function (only `new Promise` keeps one)", st.receiver));
+        fail(st,
+             fmt::format("'{}' has no kept resolve function (only `new Promise` keeps one)", st.receiver));
     }
     arguments(st, spec);
     if (st.blocks.size() < spec.required_blocks || st.blocks.size() > spec.blocks.size())
@@ -456,13 +487,14 @@ class Checker {
 
   static std::string a(Kind kind) {
     const std::string_view name = kind_name(kind);
-    return std::string(std::string_view("AEIOUaeiou").find(name[0]) != std::string_view::npos ? "an " : "a ") +
+    return std::string(std::string_view("AEIOUaeiou").find(name[0]) != std::string_view::npos ? "an "
+                                                                                              : "a ") +
            std::string(name);
   }
 
   static bool is_reserved(const std::string& name) {
-    static const std::set<std::string> words = {"let", "new", "undefined", "null", "true", "false", "Promise",
-                                                "process", "observe"};
+    static const std::set<std::string> words = {"let",   "new",     "undefined", "null",   "true",
+                                                "false", "Promise", "process",   "observe"};
     return words.contains(name);
   }
 
@@ -480,7 +512,8 @@ class Checker {
       const Arg kind = spec.args[std::min(i, spec.args.size() - 1)];
       switch (kind) {
         case Arg::Literal:
-          if (v.kind == Value::Kind::Name) fail(st, fmt::format("expected a literal, found name '{}'", v.text));
+          if (v.kind == Value::Kind::Name)
+            fail(st, fmt::format("expected a literal, found name '{}'", v.text));
           break;
         case Arg::Label:
           if (v.kind != Value::Kind::String) fail(st, "expected a string label");
@@ -492,9 +525,10 @@ class Checker {
         case Arg::HookCallbacks: {
           const auto names = hook_callback_names();
           if (v.kind != Value::Kind::Name || std::find(names.begin(), names.end(), v.text) == names.end())
-            fail(st, fmt::format("expected a hook callback name (init, before, after, destroy, promiseResolve), "
-                                 "found {}",
-                                 to_literal(v)));
+            fail(st,
+                 fmt::format("expected a hook callback name (init, before, after, destroy, promiseResolve), "
+                             "found {}",
+                             to_literal(v)));
           if (!seen.insert(v.text).second) fail(st, fmt::format("hook callback '{}' listed twice", v.text));
           break;
         }
@@ -511,10 +545,13 @@ class Checker {
           if (v.kind == Value::Kind::Name) {
             const Binding* b = lookup(v.text);
             if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
-            if (b->resolver_only) fail(st, fmt::format("inside its executor, '{}' can only be resolved", v.text));
+            if (b->resolver_only)
+              fail(st, fmt::format("inside its executor, '{}' can only be resolved", v.text));
             if (b->kind != Kind::Promise) fail(st, fmt::format("'{}' is not a promise", v.text));
             if (st.op == Op::Resolve && v.text == st.receiver)
-              fail(st, fmt::format("'{}' cannot be resolved with itself (JavaScript rejects it with a TypeError)", v.text));
+              fail(st,
+                   fmt::format("'{}' cannot be resolved with itself (JavaScript rejects it with a TypeError)",
+                               v.text));
           }
           break;
       }

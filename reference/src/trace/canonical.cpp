@@ -23,7 +23,8 @@ Event Renamer::apply(Event e) {
       e.eid = (*this)(e.eid);
       e.tid = (*this)(e.tid);
       break;
-    default: e.id = (*this)(e.id);
+    default:
+      e.id = (*this)(e.id);
   }
   return e;
 }
@@ -55,7 +56,8 @@ std::string describe(const Event& e) {
       for (const auto& [name, literal] : e.stores) stores += fmt::format(" {}={}", name, literal);
       return fmt::format("observe \"{}\" eid={} tid={}{}", e.label, id_name(e.eid), id_name(e.tid), stores);
     }
-    default: return fmt::format("{} {} [{}]", kind_name(e.kind), id_name(e.id), e.hook);
+    default:
+      return fmt::format("{} {} [{}]", kind_name(e.kind), id_name(e.id), e.hook);
   }
 }
 

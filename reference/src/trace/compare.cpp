@@ -18,9 +18,10 @@ std::string format_divergence(const Divergence& d, std::string_view expected_nam
     out += fmt::format("  {:>4} {}: (trace ends)\n", d.index + 1, expected_name);
   } else {
     for (std::size_t i = 0; i < d.expected.size(); ++i)
-      out += fmt::format("  {:>4} {}{}: {}\n", d.index + 1, expected_name,
-                         d.expected.size() > 1 ? fmt::format(" (allowed {} of {})", i + 1, d.expected.size()) : "",
-                         describe(d.expected[i]));
+      out += fmt::format(
+          "  {:>4} {}{}: {}\n", d.index + 1, expected_name,
+          d.expected.size() > 1 ? fmt::format(" (allowed {} of {})", i + 1, d.expected.size()) : "",
+          describe(d.expected[i]));
   }
   out += fmt::format("  {:>4} {}: {}\n", d.index + 1, observed_name,
                      d.observed ? describe(*d.observed) : std::string("(trace ends)"));

@@ -134,7 +134,9 @@ std::string to_json_line(const Event& e) {
 }
 
 std::string to_json_line(const Meta& m) {
-  return nlohmann::ordered_json{{"event", "meta"}, {"backend", m.backend}, {"runtime", m.runtime}, {"root", m.root}}.dump();
+  return nlohmann::ordered_json{
+      {"event", "meta"}, {"backend", m.backend}, {"runtime", m.runtime}, {"root", m.root}}
+      .dump();
 }
 
 std::string write_jsonl(const Trace& trace) {

@@ -47,7 +47,8 @@ class NodeBackend final : public Backend {
     const ProcessResult r = run_process({executable_, "--version"}, {std::chrono::milliseconds(10000)});
     if (!r.started || r.exit_code != 0)
       return BackendFailure{BackendFailure::Kind::Unavailable,
-                            fmt::format("cannot run '{} --version': {}", executable_, describe_end(r)), tail(r.err)};
+                            fmt::format("cannot run '{} --version': {}", executable_, describe_end(r)),
+                            tail(r.err)};
     std::string v = r.out;
     while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
     version_ = v;
@@ -64,7 +65,8 @@ class NodeBackend final : public Backend {
 
   BackendResult run(const scenario::Scenario& scenario, const std::string& source) override {
     TempDir dir;
-    if (dir.path().empty()) return BackendFailure{BackendFailure::Kind::Unavailable, "cannot create a temporary directory", ""};
+    if (dir.path().empty())
+      return BackendFailure{BackendFailure::Kind::Unavailable, "cannot create a temporary directory", ""};
     const auto file = dir.path() / "scenario.js";
     {
       std::ofstream out(file);
@@ -73,14 +75,14 @@ class NodeBackend final : public Backend {
     ProcessOptions process;
     process.timeout = options_.timeout;
     const ProcessResult r = run_process({executable_, file.string()}, process);
-    if (!r.started)
-      return BackendFailure{BackendFailure::Kind::Unavailable, describe_end(r), ""};
+    if (!r.started) return BackendFailure{BackendFailure::Kind::Unavailable, describe_end(r), ""};
     if (r.timed_out)
-      return BackendFailure{BackendFailure::Kind::TimedOut,
-                            fmt::format("{}: no result within {} ms; killed", spec_, options_.timeout.count()),
-                            tail(r.err)};
+      return BackendFailure{
+          BackendFailure::Kind::TimedOut,
+          fmt::format("{}: no result within {} ms; killed", spec_, options_.timeout.count()), tail(r.err)};
     if (r.exit_code != 0)
-      return BackendFailure{BackendFailure::Kind::Crashed, fmt::format("{}: {}", spec_, describe_end(r)), tail(r.err)};
+      return BackendFailure{BackendFailure::Kind::Crashed, fmt::format("{}: {}", spec_, describe_end(r)),
+                            tail(r.err)};
     auto parsed = trace::read_jsonl(r.out, spec_ + " stdout");
     if (!parsed.ok())
       return BackendFailure{BackendFailure::Kind::BadOutput, parsed.error().to_string(), tail(r.err)};

@@ -78,8 +78,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 
   const std::string input = options.input.value_or("");
   std::size_t written = 0;
-  if (input.empty()) in.close_write();
-  else fcntl(in.write, F_SETFL, O_NONBLOCK);
+  if (input.empty())
+    in.close_write();
+  else
+    fcntl(in.write, F_SETFL, O_NONBLOCK);
   const auto deadline = start + options.timeout;
   char buffer[65536];
   while (out.read >= 0 || err.read >= 0) {
@@ -87,7 +89,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     if (out.read >= 0) fds.push_back({out.read, POLLIN, 0});
     if (err.read >= 0) fds.push_back({err.read, POLLIN, 0});
     if (in.write >= 0) fds.push_back({in.write, POLLOUT, 0});
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timed_out = true;
       kill(-pid, SIGKILL);
@@ -110,8 +113,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         (p.fd == out.read ? out : err).close_read();
         continue;
       }
-      if (sink.size() < options.output_limit) sink.append(buffer, static_cast<std::size_t>(n));
-      else result.truncated = true;
+      if (sink.size() < options.output_limit)
+        sink.append(buffer, static_cast<std::size_t>(n));
+      else
+        result.truncated = true;
     }
   }
   int status = 0;

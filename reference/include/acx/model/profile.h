@@ -2,8 +2,8 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -24,9 +24,9 @@ enum class AlsEnable {
 
 /// spec/event-loop.md, variation point `microtask.resource`.
 enum class MicrotaskResource {
-  Always,             ///< queueMicrotask always creates a `Microtask` AsyncResource (Node 20).
-  WhenFrameOrHooks,   ///< Only when a context frame exists or a hook is enabled; otherwise a bare
-                      ///< V8 microtask whose callback sees eid 0 (Node 24).
+  Always,            ///< queueMicrotask always creates a `Microtask` AsyncResource (Node 20).
+  WhenFrameOrHooks,  ///< Only when a context frame exists or a hook is enabled; otherwise a bare
+                     ///< V8 microtask whose callback sees eid 0 (Node 24).
 };
 
 struct Profile {
@@ -46,6 +46,7 @@ struct ProfileError {
 };
 
 /// Loads models/NAME.json (or a path ending in .json).
-std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path, const std::string& models_dir);
+std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path,
+                                                 const std::string& models_dir);
 
 }  // namespace acx::model

@@ -28,7 +28,7 @@ struct Prediction {
 /// Every distinct trace the model allows (canonical ids), up to `limits.max_runs` executions.
 struct Enumeration {
   std::vector<std::vector<trace::Event>> traces;
-  bool complete = true;  ///< False when the limit cut the enumeration short.
+  bool complete = true;                    ///< False when the limit cut the enumeration short.
   RunStatus worst = RunStatus::Completed;  ///< StepLimit or Unbound if any execution ended so.
 };
 [[nodiscard]] Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o = {},

@@ -69,7 +69,7 @@ using Block = std::vector<Statement>;
 struct Statement {
   Location location;
   Op op{};
-  std::string binding;  ///< `let NAME =`; empty when the result is not bound.
+  std::string binding;   ///< `let NAME =`; empty when the result is not bound.
   std::string receiver;  ///< Receiver name for method operations; empty otherwise.
   std::vector<Value> args;
   std::vector<Block> blocks;  ///< Callback bodies, in the order of the operation's block labels.
@@ -81,9 +81,9 @@ struct Statement {
 struct Header {
   std::string id;
   std::string title;
-  std::vector<std::string> rules;     ///< Spec rule ids the case exercises.
+  std::vector<std::string> rules;      ///< Spec rule ids the case exercises.
   std::vector<std::string> requires_;  ///< Capabilities a backend needs to run the case.
-  std::vector<std::string> notes;     ///< Free text: sources, substitutions (e.g. http replaced by timers).
+  std::vector<std::string> notes;      ///< Free text: sources, substitutions (e.g. http replaced by timers).
 
   friend bool operator==(const Header&, const Header&) = default;
 };

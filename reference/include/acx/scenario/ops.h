@@ -30,7 +30,7 @@ struct OpSpec {
   std::string_view spelling;  ///< "createHook", "new Promise", "Promise.resolve", or a method name.
   Kind receiver;              ///< Kind::None for free functions and constructors.
   std::vector<Arg> args;
-  std::size_t required_args;  ///< Leading args that must be present.
+  std::size_t required_args;             ///< Leading args that must be present.
   std::vector<std::string_view> blocks;  ///< Block labels; the first is written without a label.
   std::size_t required_blocks;
   Kind result;  ///< Kind::None when the statement cannot be bound.

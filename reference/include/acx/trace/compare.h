@@ -11,10 +11,10 @@ namespace acx::trace {
 /// Where two canonical traces part. `expected` holds every event the model allowed at that point
 /// (several when the spec leaves the order open); empty means the model's trace had ended.
 struct Divergence {
-  std::size_t index = 0;                 ///< Number of events that matched before the divergence.
-  std::vector<Event> expected;           ///< Allowed next events (canonical).
-  std::optional<Event> observed;         ///< Observed next event; nullopt when the observed trace ended.
-  std::vector<Event> context;            ///< The matched events just before the divergence.
+  std::size_t index = 0;          ///< Number of events that matched before the divergence.
+  std::vector<Event> expected;    ///< Allowed next events (canonical).
+  std::optional<Event> observed;  ///< Observed next event; nullopt when the observed trace ended.
+  std::vector<Event> context;     ///< The matched events just before the divergence.
 };
 
 /// A readable report: the matched context, then `expected` against `observed`.

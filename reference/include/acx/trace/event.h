@@ -23,9 +23,9 @@ std::optional<EventKind> kind_from_name(std::string_view name);
 
 struct Event {
   EventKind kind{};
-  std::string hook;  ///< Name of the hook that recorded it (hook events only).
-  AsyncId id = 0;    ///< The resource's async id (hook events only).
-  std::string type;  ///< Resource type (init only).
+  std::string hook;     ///< Name of the hook that recorded it (hook events only).
+  AsyncId id = 0;       ///< The resource's async id (hook events only).
+  std::string type;     ///< Resource type (init only).
   AsyncId trigger = 0;  ///< triggerAsyncId (init only).
   AsyncId eid = 0;      ///< executionAsyncId() when recorded (init and observe).
   AsyncId tid = 0;      ///< triggerAsyncId() when recorded (observe only).

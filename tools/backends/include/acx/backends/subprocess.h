@@ -9,12 +9,12 @@
 namespace acx::backends {
 
 struct ProcessResult {
-  bool started = false;     ///< False when the program could not be executed at all.
-  bool timed_out = false;   ///< Killed after the time limit.
-  int exit_code = -1;       ///< Exit status when it exited normally.
-  int signal = 0;           ///< Terminating signal, 0 if none.
-  std::string out;          ///< Standard output (truncated at the output limit).
-  std::string err;          ///< Standard error (truncated at the output limit).
+  bool started = false;    ///< False when the program could not be executed at all.
+  bool timed_out = false;  ///< Killed after the time limit.
+  int exit_code = -1;      ///< Exit status when it exited normally.
+  int signal = 0;          ///< Terminating signal, 0 if none.
+  std::string out;         ///< Standard output (truncated at the output limit).
+  std::string err;         ///< Standard error (truncated at the output limit).
   bool truncated = false;
   std::string start_error;  ///< Why it could not start.
   std::chrono::milliseconds elapsed{0};
