@@ -49,6 +49,10 @@ printf '{"event":"meta","root":1}\n{"event":"before"}\n' > "$work/bad.jsonl"
 "$acx" verify "$src/conformance/cases/promises/chain-triggers.acx" "$work/bad.jsonl" > "$work/out" 2>&1
 expect "verify locates a malformed trace line" 2 $? "$work/out" "bad.jsonl:2: missing field \"hook\""
 
+# Causal graph rendered by Graphviz.
+"$acx" graph "$src/conformance/cases/hooks/context-example-doc.acx" --backend model -o "$work/graph.svg" > "$work/out" 2>&1
+expect "graph renders an SVG" 0 $? "$work/graph.svg" "Timeout #3"
+
 # Every case: acx emit, plain node, acx verify against the model (node-20 profile for the node on PATH).
 profile="node-$(node --version | sed -E 's/^v([0-9]+).*/\1/')"
 while IFS= read -r case_file; do

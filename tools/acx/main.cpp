@@ -17,6 +17,7 @@
 #include "check.h"
 #include "common.h"
 #include "exit_codes.h"
+#include "graph.h"
 #include "rules.h"
 
 namespace acx::cli {
@@ -249,6 +250,45 @@ int cmd_verify(const std::string& file, const std::string& trace_file, const std
   }
 }
 
+int cmd_graph(const std::string& file, const std::string& backend_spec, const std::string& profile_name,
+              const std::string& output) {
+  auto s = parse_or_report(file);
+  if (!s) return kExitBadInput;
+  trace::Trace t;
+  if (backend_spec == "model") {
+    auto profile = resolve_profile(profile_name, nullptr);
+    if (!profile) return kExitBadInput;
+    const model::Prediction p = model::predict(*s, *profile);
+    t.meta = {"model", profile->name, model::kModelRootId};
+    t.events = p.events;
+  } else {
+    auto backend = backend_or_report(backend_spec);
+    if (!backend) return kExitBadInput;
+    auto result = backend->run(*s, file);
+    if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+      fmt::print(stderr, "acx: {}\n{}\n", failure->message, failure->detail);
+      return kExitBackendFailure;
+    }
+    t = std::get<trace::Trace>(result);
+  }
+  const std::string title = fmt::format("{} on {}", s->header.id.empty() ? file : s->header.id,
+                                        backend_spec == "model" ? "the model" : backend_spec);
+  const std::string dot = causal_graph_dot(trace::canonicalize(t), title);
+  if (output.empty() || output == "-") {
+    fmt::print("{}", dot);
+    return kExitOk;
+  }
+  if (output.ends_with(".dot")) {
+    std::ofstream(output) << dot;
+    return kExitOk;
+  }
+  if (auto error = render_dot(dot, output)) {
+    fmt::print(stderr, "acx: {}\n", *error);
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
 int cmd_rules(const std::vector<std::string>& case_paths) {
   const auto rules = read_rules(spec_dir());
   auto collected = collect_cases(case_paths);
@@ -344,6 +384,13 @@ int main(int argc, char** argv) {
   verify->add_option("TRACE", trace_file, "Observed trace (JSON Lines)")->required();
   verify->add_option("--profile", profile, "Profile name or path; default node-20");
 
+  auto* graph = app.add_subcommand("graph", "Draw the causal graph of a scenario's trace (Graphviz)");
+  graph->add_option("FILE", file, "Scenario file (.acx)")->required();
+  graph->add_option("--backend", backend, "model, node or node:/path/to/node")->capture_default_str();
+  graph->add_option("--profile", profile, "Profile for the model (default node-20)");
+  graph->add_option("-o,--output", output,
+                    "Output: .dot, .svg, .png, .pdf (default: DOT on standard output)");
+
   auto* rules = app.add_subcommand("rules", "List spec rules and the cases that cover them");
   std::vector<std::string> rule_case_paths = {ACX_SOURCE_DIR "/conformance/cases"};
   rules->add_option("PATH", rule_case_paths, "Case files or folders")->capture_default_str();
@@ -359,6 +406,7 @@ int main(int argc, char** argv) {
   if (*run) return cmd_run(file, backend, canonical);
   if (*check) return cmd_check(paths, backend, profile, mutations, quiet, timeout);
   if (*compare) return cmd_compare(expected_file, observed_file);
+  if (*graph) return cmd_graph(file, backend, profile, output);
   if (*verify) return cmd_verify(file, trace_file, profile);
   if (*rules) return cmd_rules(rule_case_paths);
   return kExitBadInput;
