@@ -289,7 +289,7 @@ int cmd_graph(const std::string& file, const std::string& backend_spec, const st
   return kExitOk;
 }
 
-int cmd_rules(const std::vector<std::string>& case_paths) {
+int cmd_rules(const std::vector<std::string>& case_paths, bool update_spec) {
   const auto rules = read_rules(spec_dir());
   auto collected = collect_cases(case_paths);
   if (auto* error = std::get_if<std::string>(&collected)) {
@@ -327,6 +327,16 @@ int cmd_rules(const std::vector<std::string>& case_paths) {
       fmt::print(stderr, "acx: case {} cites unknown rule {}\n", cases.front(), id);
       status = kExitBadInput;
     }
+  }
+  const auto stale = sync_cases_lines(spec_dir(), cited, update_spec);
+  if (!stale.empty() && !update_spec) {
+    fmt::print(stderr,
+               "acx: {} rule(s) list other cases in spec/ than the cases cite ({}...); run acx rules "
+               "--update-spec\n",
+               stale.size(), stale.front());
+    status = kExitBadInput;
+  } else if (!stale.empty()) {
+    fmt::print("updated the Cases lines of {} rule(s) in spec/\n", stale.size());
   }
   fmt::print("{} rules, {} covered, {} without a case\n", rules.size(), rules.size() - uncovered, uncovered);
   if (status == kExitOk && uncovered > 0) status = kExitDivergence;
@@ -394,6 +404,8 @@ int main(int argc, char** argv) {
   auto* rules = app.add_subcommand("rules", "List spec rules and the cases that cover them");
   std::vector<std::string> rule_case_paths = {ACX_SOURCE_DIR "/conformance/cases"};
   rules->add_option("PATH", rule_case_paths, "Case files or folders")->capture_default_str();
+  bool update_spec = false;
+  rules->add_flag("--update-spec", update_spec, "Rewrite the Cases lines of spec/ from the cases' @rules");
 
   try {
     app.parse(argc, argv);
@@ -408,6 +420,6 @@ int main(int argc, char** argv) {
   if (*compare) return cmd_compare(expected_file, observed_file);
   if (*graph) return cmd_graph(file, backend, profile, output);
   if (*verify) return cmd_verify(file, trace_file, profile);
-  if (*rules) return cmd_rules(rule_case_paths);
+  if (*rules) return cmd_rules(rule_case_paths, update_spec);
   return kExitBadInput;
 }

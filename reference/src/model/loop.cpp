@@ -52,7 +52,7 @@ void Machine::run_job(const Job& job) {
         step();
         Stores saved = frame_;
         frame_ = job.frame;
-        exec(*job.block);
+        exec_callback(*job.block);
         frame_ = std::move(saved);
       }
       break;

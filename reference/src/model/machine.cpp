@@ -48,10 +48,10 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
         if (arg.text == "destroy") h.destroy = true;
         if (arg.text == "promiseResolve") h.promise_resolve = true;
       }
-      names_[st.binding] = hooks_.size();
+      hook_index_[st.binding] = hooks_.size();
       hooks_.push_back(h);
     } else if (st.op == scenario::Op::NewAls) {
-      names_[st.binding] = als_.size();
+      als_index_[st.binding] = als_.size();
       als_.push_back(AlsState{st.binding});
     }
   });
@@ -65,13 +65,14 @@ RunStatus Machine::run() {
   try {
     // `loop.main`: the top level runs first, in the root context (`ids.root`).
     stack_.push_back(ExecFrame{kModelRootId, 0, kModelRootId});
-    exec(scenario_.body);
+    exec_callback(scenario_.body);
     stack_.pop_back();
     drain();
     while (!timers_.empty() || !immediates_.empty() || !destroy_queue_.empty()) {
       timers_phase();
       check_phase();
     }
+    finish_trace();
   } catch (const StopRun& stop) {
     return stop.status;
   }
@@ -117,7 +118,48 @@ bool Machine::has(bool HookState::*callback) const {
 }
 
 void Machine::emit(trace::Event event) {
-  if (!sink_.accept(event)) throw StopRun{RunStatus::Stopped};
+  bool decided = event.kind == EventKind::Observe || scoped_.contains(event.id);
+  if (!decided && scenario_depth_ > 0) {
+    scope_id(event.id);
+    decided = true;
+  }
+  if (pending_.empty() && decided) {
+    if (!sink_.accept(event)) throw StopRun{RunStatus::Stopped};
+    return;
+  }
+  pending_.push_back(Pending{std::move(event), decided});
+  flush_decided();
+}
+
+void Machine::scope_id(AsyncId id) {
+  if (!scoped_.insert(id).second) return;
+  for (auto& p : pending_)
+    if (!p.decided && p.event.id == id) p.decided = true;
+  flush_decided();
+}
+
+void Machine::flush_decided() {
+  while (!pending_.empty() && pending_.front().decided) {
+    const trace::Event e = std::move(pending_.front().event);
+    pending_.pop_front();
+    if (!sink_.accept(e)) throw StopRun{RunStatus::Stopped};
+  }
+}
+
+void Machine::finish_trace() {
+  // Ids that never met scenario code are not part of the scenario: their events are dropped.
+  while (!pending_.empty()) {
+    const Pending p = std::move(pending_.front());
+    pending_.pop_front();
+    if (p.decided && !sink_.accept(p.event)) throw StopRun{RunStatus::Stopped};
+  }
+}
+
+void Machine::exec_callback(const Block& block) {
+  ++scenario_depth_;
+  scope_id(eid());  // the harness marks the execution id when scenario code starts
+  exec(block);
+  --scenario_depth_;
 }
 
 void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
@@ -222,7 +264,7 @@ void Machine::invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Blo
     frame_ = mutated("als.propagation") ? Stores{} : frame;
   }
   if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, id);
-  if (block) exec(*block);
+  if (block) exec_callback(*block);
   if (destroy_after) queue_destroy(id);
   emit_each(&HookState::after, EventKind::After, id);
   stack_.pop_back();
@@ -238,8 +280,9 @@ void Machine::exec(const Block& block) {
 void Machine::exec(const Statement& st) {
   using scenario::Op;
   switch (st.op) {
-    case Op::CreateHook:
-      break;  // Hooks were declared up front; createHook has no observable effect.
+    case Op::CreateHook:  // Hooks are numbered up front; the name is usable once createHook ran.
+      names_[st.binding] = hook_index_.at(st.binding);
+      break;
     case Op::HookEnable:
       enable_hook(bound(st.receiver), false);
       break;
@@ -247,7 +290,8 @@ void Machine::exec(const Statement& st) {
       disable_hook(bound(st.receiver));
       break;
     case Op::NewAls: {
-      const std::size_t a = names_.at(st.binding);
+      const std::size_t a = als_index_.at(st.binding);
+      names_[st.binding] = a;
       als_[a].created = true;
       if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction)
         enable_als(a);
@@ -280,8 +324,10 @@ void Machine::exec(const Statement& st) {
       break;
     }
     case Op::SetTimeout: {
-      const AsyncId id = init_resource("Timeout", default_trigger());        // `timer.resource`
-      const std::int64_t ms = std::max<std::int64_t>(1, st.args[0].number);  // `loop.timers.minimum`
+      const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.resource`
+      // `loop.timers.minimum`: durations below 1 ms or above 2^31 - 1 ms become 1 ms.
+      const std::int64_t requested = st.args[0].number;
+      const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
       timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++});
       if (!st.binding.empty()) names_[st.binding] = static_cast<std::size_t>(id);
       break;

@@ -120,7 +120,14 @@ class Machine {
 
   // ---- hooks (spec/hooks.md) ----
   bool has(bool HookState::*callback) const;
+  /// Sends an event to the sink through the scope rule (`trace.scope`): hook events of an id that
+  /// does not (yet) belong to the scenario wait, and are dropped if it never does.
   void emit(trace::Event event);
+  void scope_id(AsyncId id);
+  void flush_decided();
+  void finish_trace();
+  /// Runs a scenario callback body: scenario code is on the stack (`trace.scope`).
+  void exec_callback(const Block& block);
   void emit_each(bool HookState::*callback, EventKind kind, AsyncId id);
   void emit_init(AsyncId id, const std::string& type, AsyncId trigger);
   AsyncId init_resource(const std::string& type, AsyncId trigger);
@@ -184,6 +191,7 @@ class Machine {
   std::vector<AlsState> als_;
   std::vector<PromiseState> promises_;
   std::unordered_map<std::string, std::size_t> names_;  ///< Bound name -> index in its kind's table.
+  std::unordered_map<std::string, std::size_t> hook_index_, als_index_;  ///< Declared, in textual order.
 
   std::deque<Tick> ticks_;
   std::deque<Job> jobs_;
@@ -193,6 +201,15 @@ class Machine {
   std::vector<AsyncId> destroy_queue_;
   std::uint64_t created_counter_ = 0;
   std::size_t steps_ = 0;
+
+  // `trace.scope`, as the harness applies it to real runtimes.
+  int scenario_depth_ = 0;
+  std::unordered_set<AsyncId> scoped_;
+  struct Pending {
+    trace::Event event;
+    bool decided;
+  };
+  std::deque<Pending> pending_;
 };
 
 }  // namespace acx::model::detail

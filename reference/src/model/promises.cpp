@@ -127,10 +127,12 @@ void Machine::run_reaction(const Job& job) {
     frame_ = mutated("als.propagation") ? Stores{} : reaction.frame;  // `als.frame.capture`
   }
   if (reaction.handler) {
-    exec(*reaction.handler);
+    exec_callback(*reaction.handler);
     resolve(derived, Value::undefined());
   } else {
-    resolve(derived, job.argument);  // `promise.then-passthrough`
+    // `promise.then-passthrough`: the harness passes the identity function, which is scenario code.
+    exec_callback(Block{});
+    resolve(derived, job.argument);
   }
   if (promise_hook_.installed) {
     track_lazily(derived);

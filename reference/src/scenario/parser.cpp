@@ -37,6 +37,18 @@ struct Failure {
   std::string message;
 };
 
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    i += n;
+  }
+  return true;
+}
+
 class Lexer {
  public:
   explicit Lexer(std::string_view text) : text_(text) {}
@@ -123,7 +135,10 @@ class Lexer {
     if (text_[pos_] == '-') t.text += '-', advance();
     while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
       t.text += text_[pos_], advance();
-    if (t.text.size() > 16) throw Failure{t.location, "integer literal too long"};
+    // Integers must be exact in JavaScript, whose numbers are doubles: |n| <= 2^53 - 1.
+    constexpr std::int64_t kMaxSafe = (std::int64_t{1} << 53) - 1;
+    if (t.text.size() > 17 || std::llabs(std::stoll(t.text)) > kMaxSafe)
+      throw Failure{t.location, "integer literal outside JavaScript's safe range (|n| <= 2^53 - 1)"};
     t.number = std::stoll(t.text);
     return t;
   }
@@ -162,6 +177,7 @@ class Lexer {
       char c = text_[pos_];
       if (c == '"') {
         advance();
+        if (!valid_utf8(t.text)) throw Failure{t.location, "string is not valid UTF-8"};
         return t;
       }
       if (c == '\\') {
@@ -462,7 +478,8 @@ class Checker {
                                ? fmt::format("{}", spec.blocks.size())
                                : fmt::format("{} to {}", spec.required_blocks, spec.blocks.size()),
                            st.blocks.size()));
-    if (st.binding.empty() && (spec.result == Kind::Hook || spec.result == Kind::Als))
+    if (st.binding.empty() &&
+        (spec.result == Kind::Hook || spec.result == Kind::Als || st.op == Op::NewPromise))
       fail(st, fmt::format("{} must be bound with `let NAME =` (the name labels its events and stores)",
                            spec.spelling));
     if (!st.binding.empty()) {

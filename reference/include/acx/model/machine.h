@@ -13,7 +13,7 @@
 
 namespace acx::model {
 
-/// Decides the model's nondeterministic choices (spec/event-loop.md, `loop.timers.order`).
+/// Decides the model's nondeterministic choices (spec/event-loop.md, `loop.timers.unordered`).
 class Chooser {
  public:
   virtual ~Chooser() = default;
