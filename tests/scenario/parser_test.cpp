@@ -51,10 +51,11 @@ BOOST_AUTO_TEST_CASE(errors_carry_file_line_and_column) {
   BOOST_TEST(error_of("@bogus x\n") ==
              "case.acx:1:1: unknown header '@bogus' (known: @id @title @rules @requires @note)");
   BOOST_TEST(error_of("let p = new Promise {\n  p.then {\n  }\n}\n") ==
-             "case.acx:2:3: inside its executor, 'p' can only be resolved");
+             "case.acx:2:3: inside its own block, 'p' can only be resolved or rejected");
   BOOST_TEST(error_of("let p = new Promise\np.resolve(p)\n").find("with itself") != std::string::npos);
-  BOOST_TEST(error_of("let p = Promise.resolve(1)\np.resolve(2)\n").find("no kept resolve function") !=
-             std::string::npos);
+  BOOST_TEST(
+      error_of("let p = Promise.resolve(1)\np.resolve(2)\n").find("no kept resolve and reject functions") !=
+      std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(callbacks_may_name_what_their_block_binds_later) {

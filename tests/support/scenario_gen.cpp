@@ -114,6 +114,7 @@ class Builder {
           resolve.receiver = st.binding;
           resolve.args.push_back(literal());
           st.blocks.push_back(Block{resolve});
+          st.labels.push_back("");
         }
         env.promises.push_back(st.binding);
         env.resolvable.push_back(st.binding);
@@ -143,6 +144,7 @@ class Builder {
         st.args.push_back(Value::name(*rc::gen::elementOf(env.immediates)));
         break;
     }
+    st.labels.assign(st.blocks.size(), "");
     if (st.op == Op::SetTimeout && !st.binding.empty()) env.timers.push_back(st.binding);
     if (st.op == Op::SetImmediate && !st.binding.empty()) env.immediates.push_back(st.binding);
     return st;

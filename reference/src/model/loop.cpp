@@ -1,5 +1,5 @@
-// The event loop (spec/event-loop.md): tick and microtask draining, the timers phase with the
-// orders the spec leaves open, and the check phase.
+// The event loop (spec/event-loop.md): tick, microtask and rejection draining, the timers phase
+// with the orders the spec leaves open, and the check phase.
 #include <algorithm>
 #include <map>
 
@@ -8,19 +8,25 @@
 namespace acx::model::detail {
 
 void Machine::drain() {
-  // `loop.drain` (processTicksAndRejections): every tick, then every microtask, until both are empty.
-  // The mutation runs microtasks first.
+  // `loop.drain` (processTicksAndRejections): every tick, then every microtask, then the pending
+  // rejections, until all are empty. The mutation runs microtasks first.
+  interrupted_ = false;
   do {
-    if (mutated("loop.drain")) run_microtasks();
-    while (!ticks_.empty()) {
-      const Tick tick = ticks_.front();
-      ticks_.pop_front();
-      const Stores frame = resources_[tick.id].stores;
-      // `tick.destroy`: queued after the callback.
-      invoke(tick.id, resources_[tick.id].trigger, frame, tick.block, true);
-    }
-    run_microtasks();
-  } while (!ticks_.empty());
+    do {
+      if (mutated("loop.drain")) run_microtasks();
+      while (!ticks_.empty()) {
+        const Tick tick = ticks_.front();
+        ticks_.pop_front();
+        const Stores frame = resources_[tick.id].stores;
+        // `tick.destroy`: queued after the callback.
+        invoke(tick.id, resources_[tick.id].trigger, frame, tick.block, true);
+        // `uncaught.handled`: an uncaught exception ends this drain; what is left waits for the next.
+        if (interrupted_) return;
+      }
+      run_microtasks();
+      if (interrupted_) return;
+    } while (!ticks_.empty());
+  } while (process_rejections() && !interrupted_);
 }
 
 void Machine::run_microtasks() {
@@ -52,7 +58,8 @@ void Machine::run_job(const Job& job) {
         step();
         Stores saved = frame_;
         frame_ = job.frame;
-        exec_callback(*job.block);
+        const Completion c = call_callback(*job.block);
+        if (c.kind == Completion::Kind::Throw) uncaught(c.value);
         frame_ = std::move(saved);
       }
       break;
@@ -75,21 +82,26 @@ void Machine::timers_phase() {
       auto [it, inserted] = oldest.try_emplace(t.duration, i);
       if (!inserted && timers_[it->second].created > t.created) it->second = i;
     }
-    if (oldest.empty()) return;
+    if (oldest.empty()) break;
     std::vector<std::size_t> candidates;
     for (const auto& [duration, index] : oldest) candidates.push_back(index);
     // Options: [stop the phase] then each candidate, shortest duration first.
     const std::size_t stop = must_run ? 0 : 1;
     const std::size_t options = stop + candidates.size();
     const std::size_t pick = options == 1 ? 0 : chooser_.choose(options);
-    if (pick < stop) return;
+    if (pick < stop) break;
     const Timer timer = timers_[candidates[pick - stop]];
     timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(candidates[pick - stop]));
     // `timer.destroy`: a fired timeout's destroy is queued after its callback.
     invoke(timer.id, resources_[timer.id].trigger, resources_[timer.id].stores, timer.block, true);
-    drain();
+    // `uncaught.handled`: after an uncaught exception the next timer runs before the leftover ticks.
+    if (interrupted_)
+      interrupted_ = false;
+    else
+      drain();
     must_run = false;
   }
+  drain();  // the phase's callback scope closes
 }
 
 void Machine::check_phase() {
@@ -99,14 +111,19 @@ void Machine::check_phase() {
     const auto ids = std::move(destroy_queue_);
     destroy_queue_.clear();
     for (AsyncId id : ids) emit_each(&HookState::destroy, EventKind::Destroy, id);
+    drain();  // the native immediate's callback scope closes
   }
   auto batch = std::move(immediates_);
   immediates_.clear();
   for (const Immediate& imm : batch) {
     if (!finished_immediates_.insert(imm.id).second) continue;  // cleared before it ran
     invoke(imm.id, resources_[imm.id].trigger, resources_[imm.id].stores, imm.block, true);
-    drain();
+    if (interrupted_)
+      interrupted_ = false;
+    else
+      drain();
   }
+  drain();
 }
 
 }  // namespace acx::model::detail

@@ -1,4 +1,5 @@
-// The model's core: ids, the execution stack, hooks and statements. Promises are in promises.cpp,
+// The model's core: ids, the execution stack, hooks, the scope rule and the statements that are not
+// control flow. Blocks, functions and exceptions are in activation.cpp, promises in promises.cpp,
 // the event loop in loop.cpp.
 #include <fmt/format.h>
 
@@ -62,31 +63,37 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
 }
 
 RunStatus Machine::run() {
+  int exit_code = 0;
   try {
-    // `loop.main`: the top level runs first, in the root context (`ids.root`).
-    stack_.push_back(ExecFrame{kModelRootId, 0, kModelRootId});
-    exec_callback(scenario_.body);
-    stack_.pop_back();
-    drain();
-    while (!timers_.empty() || !immediates_.empty() || !destroy_queue_.empty()) {
-      timers_phase();
-      check_phase();
+    try {
+      // `loop.main`: the top level runs first, in the root context (`ids.root`).
+      stack_.push_back(ExecFrame{kModelRootId, 0, kModelRootId});
+      const Completion main = call_callback(scenario_.body);
+      if (main.kind == Completion::Kind::Throw) uncaught(main.value);
+      stack_.clear();
+      drain();
+      while (!timers_.empty() || !immediates_.empty() || !destroy_queue_.empty()) {
+        timers_phase();
+        check_phase();
+      }
+    } catch (const ProcessExit& exit) {
+      exit_code = exit.code;
     }
-    finish_trace();
+    finish_trace(exit_code);
   } catch (const StopRun& stop) {
     return stop.status;
   }
   return RunStatus::Completed;
 }
 
-std::size_t Machine::bound(const std::string& name) const {
+void Machine::step() {
+  if (++steps_ > options_.step_limit) throw StopRun{RunStatus::StepLimit};
+}
+
+const Bound& Machine::bound(const std::string& name) const {
   auto it = names_.find(name);
   if (it == names_.end()) throw StopRun{RunStatus::Unbound};
   return it->second;
-}
-
-void Machine::step() {
-  if (++steps_ > options_.step_limit) throw StopRun{RunStatus::StepLimit};
 }
 
 // ---- ids, stack, stores --------------------------------------------------------------------
@@ -146,20 +153,18 @@ void Machine::flush_decided() {
   }
 }
 
-void Machine::finish_trace() {
+void Machine::finish_trace(int exit_code) {
   // Ids that never met scenario code are not part of the scenario: their events are dropped.
   while (!pending_.empty()) {
     const Pending p = std::move(pending_.front());
     pending_.pop_front();
     if (p.decided && !sink_.accept(p.event)) throw StopRun{RunStatus::Stopped};
   }
-}
-
-void Machine::exec_callback(const Block& block) {
-  ++scenario_depth_;
-  scope_id(eid());  // the harness marks the execution id when scenario code starts
-  exec(block);
-  --scenario_depth_;
+  // `uncaught.exit`: the harness's 'exit' listener reports the exit code last.
+  trace::Event exit;
+  exit.kind = EventKind::Exit;
+  exit.code = exit_code;
+  if (!sink_.accept(exit)) throw StopRun{RunStatus::Stopped};
 }
 
 void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
@@ -209,8 +214,7 @@ AsyncId Machine::init_resource(const std::string& type, AsyncId trigger) {
   return id;
 }
 
-void Machine::enable_hook(std::size_t index, bool internal) {
-  (void)internal;
+void Machine::enable_hook(std::size_t index) {
   // `hooks.enable`: enabling an enabled hook does nothing; otherwise it joins the end of the list.
   if (std::find(active_.begin(), active_.end(), index) != active_.end()) return;
   active_.push_back(index);
@@ -264,34 +268,44 @@ void Machine::invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Blo
     frame_ = mutated("als.propagation") ? Stores{} : frame;
   }
   if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, id);
-  if (block) exec_callback(*block);
+  Completion c;
+  if (block) c = call_callback(*block);
   if (destroy_after) queue_destroy(id);
-  emit_each(&HookState::after, EventKind::After, id);
-  stack_.pop_back();
+  if (c.kind == Completion::Kind::Throw) {
+    // `uncaught.handler`: after the handlers, Node emits after for the whole stack and clears it.
+    uncaught(c.value);
+  } else {
+    emit_each(&HookState::after, EventKind::After, id);
+    stack_.pop_back();
+  }
   if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
 }
 
 // ---- statements ----------------------------------------------------------------------------
 
-void Machine::exec(const Block& block) {
-  for (const auto& st : block) exec(st);
+RValue Machine::evaluate(const Value& v) const {
+  if (v.kind != Value::Kind::Name) return RValue::of(v);
+  const Bound& b = bound(v.text);
+  if (b.kind == Kind::Thenable) return RValue::thenable(b.index);
+  return RValue::promise(b.index);
 }
 
 void Machine::exec(const Statement& st) {
   using scenario::Op;
+  const auto arg = [&](std::size_t i) { return i < st.args.size() ? evaluate(st.args[i]) : RValue::of({}); };
   switch (st.op) {
     case Op::CreateHook:  // Hooks are numbered up front; the name is usable once createHook ran.
-      names_[st.binding] = hook_index_.at(st.binding);
+      names_[st.binding] = Bound{Kind::Hook, hook_index_.at(st.binding)};
       break;
     case Op::HookEnable:
-      enable_hook(bound(st.receiver), false);
+      enable_hook(bound(st.receiver).index);
       break;
     case Op::HookDisable:
-      disable_hook(bound(st.receiver));
+      disable_hook(bound(st.receiver).index);
       break;
     case Op::NewAls: {
       const std::size_t a = als_index_.at(st.binding);
-      names_[st.binding] = a;
+      names_[st.binding] = Bound{Kind::Als, a};
       als_[a].created = true;
       if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction)
         enable_als(a);
@@ -329,18 +343,18 @@ void Machine::exec(const Statement& st) {
       const std::int64_t requested = st.args[0].number;
       const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
       timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++});
-      if (!st.binding.empty()) names_[st.binding] = static_cast<std::size_t>(id);
+      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Timer, static_cast<std::size_t>(id)};
       break;
     }
     case Op::SetImmediate: {
       const AsyncId id = init_resource("Immediate", default_trigger());  // `immediate.resource`
       immediates_.push_back(Immediate{id, &st.blocks[0]});
-      if (!st.binding.empty()) names_[st.binding] = static_cast<std::size_t>(id);
+      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Immediate, static_cast<std::size_t>(id)};
       break;
     }
     case Op::ClearTimeout: {
       // `timer.clear`: a pending timer is removed and its destroy queued; a fired or cleared one is left.
-      const auto id = static_cast<AsyncId>(bound(st.args[0].text));
+      const auto id = static_cast<AsyncId>(bound(st.args[0].text).index);
       auto it = std::find_if(timers_.begin(), timers_.end(), [&](const Timer& t) { return t.id == id; });
       if (it != timers_.end()) {
         timers_.erase(it);
@@ -350,7 +364,7 @@ void Machine::exec(const Statement& st) {
     }
     case Op::ClearImmediate: {
       // `immediate.clear`: likewise for an immediate that has not run, even one in the running batch.
-      const auto id = static_cast<AsyncId>(bound(st.args[0].text));
+      const auto id = static_cast<AsyncId>(bound(st.args[0].text).index);
       if (!finished_immediates_.contains(id)) {
         finished_immediates_.insert(id);
         std::erase_if(immediates_, [&](const Immediate& i) { return i.id == id; });
@@ -360,44 +374,102 @@ void Machine::exec(const Statement& st) {
     }
     case Op::NewPromise: {
       const std::size_t p = create_promise(std::nullopt);
-      names_[st.binding] = p;
-      // `promise.executor`: the executor runs at once, in the creator's context, without before/after.
-      if (!st.blocks.empty()) exec(st.blocks[0]);
+      names_[st.binding] = Bound{Kind::Promise, p};
+      // `promise.executor`: the executor runs at once, in the creator's context, without
+      // before/after; if it throws, the promise is rejected.
+      if (!st.blocks.empty()) {
+        const Completion c = call_block(st.blocks[0]);
+        if (c.kind == Completion::Kind::Throw) reject(p, c.value);
+      }
       break;
     }
     case Op::PromiseResolve: {
-      const Value v = st.args.empty() ? Value::undefined() : st.args[0];
+      const RValue v = arg(0);
       // `promise.resolve-static`: Promise.resolve(p) returns p itself for a native promise.
-      if (auto existing = promise_named(v)) {
-        if (!st.binding.empty()) names_[st.binding] = *existing;
+      if (v.ref == RValue::Ref::Promise) {
+        if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, v.index};
         break;
       }
       const std::size_t p = create_promise(std::nullopt);
-      if (!st.binding.empty()) names_[st.binding] = p;
+      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, p};
       resolve(p, v);
       break;
     }
-    case Op::Then: {
-      const std::size_t parent = bound(st.receiver);
-      // `promise.trigger`: the derived promise is created (and its init emitted) before the reaction
-      // is registered; mutating the rule drops the parent.
-      const std::size_t derived =
-          create_promise(mutated("promise.trigger") ? std::nullopt : std::optional<std::size_t>(parent));
-      if (!st.binding.empty()) names_[st.binding] = derived;
-      then(parent, Reaction{derived, st.blocks.empty() ? nullptr : &st.blocks[0], frame_, false});
+    case Op::PromiseReject: {
+      const std::size_t p = create_promise(std::nullopt);
+      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, p};
+      reject(p, arg(0));
+      break;
+    }
+    case Op::Then:
+    case Op::Catch:
+    case Op::Finally: {
+      const std::size_t parent = bound(st.receiver).index;
+      Handler fulfilled, rejected;
+      if (st.op == Op::Then) {
+        fulfilled = st.block("") ? Handler{Handler::Kind::Block, st.block("")} : Handler{};
+        rejected = st.block("rejected") ? Handler{Handler::Kind::Block, st.block("rejected")} : Handler{};
+        // The harness passes the identity function for a missing onFulfilled (`promise.then-passthrough`).
+        if (!st.block("")) fulfilled = Handler{Handler::Kind::Block, nullptr};
+      } else if (st.op == Op::Catch) {
+        rejected = Handler{Handler::Kind::Block, &st.blocks[0]};  // `promise.catch`: then(undefined, f)
+      } else {
+        // `promise.finally`: then(thenFinally, catchFinally) around the block.
+        fulfilled = Handler{Handler::Kind::ThenFinally, &st.blocks[0]};
+        rejected = Handler{Handler::Kind::CatchFinally, &st.blocks[0]};
+      }
+      const std::size_t derived = then_with(parent, std::move(fulfilled), std::move(rejected));
+      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, derived};
       break;
     }
     case Op::Resolve:
-      resolve(bound(st.receiver), st.args.empty() ? Value::undefined() : st.args[0]);
+    case Op::Reject: {
+      const Bound& b = bound(st.receiver);
+      const RValue v = arg(0);
+      if (b.kind == Kind::Thenable) {
+        // Inside a thenable's block: the resolve/reject functions it was given (`promise.thenable`).
+        auto call = std::find_if(thenable_calls_.rbegin(), thenable_calls_.rend(),
+                                 [&](const ThenableCall& c) { return c.thenable == b.index; });
+        if (call == thenable_calls_.rend() || *call->flag) break;
+        *call->flag = true;
+        if (st.op == Op::Resolve)
+          resolve_unchecked(call->promise, v);
+        else
+          reject_unchecked(call->promise, v);
+        break;
+      }
+      if (st.op == Op::Resolve)
+        resolve(b.index, v);
+      else
+        reject(b.index, v);
       break;
+    }
+    case Op::Thenable:
+      names_[st.binding] = Bound{Kind::Thenable, thenables_.size()};
+      thenables_.push_back(ThenableState{&st.blocks[0], st.binding});
+      break;
+    case Op::Function:
+    case Op::AsyncFunction:
+      names_[st.binding] =
+          Bound{st.op == Op::Function ? Kind::Function : Kind::AsyncFunction, functions_.size()};
+      functions_.push_back(FunctionState{&st.blocks[0], st.op == Op::AsyncFunction});
+      break;
+    case Op::Call: {
+      const auto promise = call_function(functions_[bound(st.receiver).index]);
+      if (promise && !st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, *promise};
+      break;
+    }
+    case Op::ProcessOn:
+      (st.args[0].text == "unhandledRejection" ? unhandled_rejection_handlers_ : uncaught_exception_handlers_)
+          .push_back(&st.blocks[0]);
+      break;
+    case Op::Throw:
+      throw JsThrow{arg(0)};
+    case Op::Try:
+    case Op::Return:
+    case Op::Await:
+      break;  // Control flow: handled by resume() in activation.cpp.
   }
-}
-
-void Machine::enable_als(std::size_t a) {
-  // `als.hook.enable`: the first run (or the constructor, per profile) enables the internal hook.
-  if (als_[a].enabled) return;
-  als_[a].enabled = true;
-  enable_hook(storage_hook_, true);
 }
 
 void Machine::observe(const Statement& st) {
@@ -410,37 +482,47 @@ void Machine::observe(const Statement& st) {
   emit(std::move(e));
 }
 
+void Machine::enable_als(std::size_t a) {
+  // `als.hook.enable`: the first run (or the constructor, per profile) enables the internal hook.
+  if (als_[a].enabled) return;
+  als_[a].enabled = true;
+  enable_hook(storage_hook_);
+}
+
 void Machine::als_run(const Statement& st) {
-  const std::size_t a = bound(st.receiver);
+  const std::size_t a = bound(st.receiver).index;
   const Value& value = st.args[0];
   // `als.run.same-store`: running with the store that is already current just calls the callback
   // (both models), so no frame is made and, in the hook model, the internal hook is not enabled.
   if (store_of(a) == value) {
-    exec(st.blocks[0]);
+    const Completion c = call_block(st.blocks[0]);
+    if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
     return;
   }
+  Completion c;
   if (profile_.als_model == AlsModel::Frame) {
-    // `als.run` (frame model): a new frame with this store, the previous frame restored afterwards.
+    // `als.run` (frame model): a new frame with this store, the previous frame restored afterwards
+    // (also when the callback throws).
     Stores prior = frame_;
     if (frame_.size() <= a) frame_.resize(a + 1);
     frame_[a] = value;
-    exec(st.blocks[0]);
+    c = call_block(st.blocks[0]);
     // Node restores with enterWith(prior): the frame object exists from now on, even when every
     // store in it is undefined (this matters to `microtask.resource`).
     if (prior.size() <= a) prior.resize(a + 1);
     frame_ = std::move(prior);
-    return;
+  } else {
+    // `als.run` (hook model): the store is written onto the current resource and restored afterwards.
+    enable_als(a);
+    const AsyncId resource = stack_.empty() ? 0 : stack_.back().resource;
+    Stores& slots = resource_stores(resource);
+    if (slots.size() <= a) slots.resize(a + 1);
+    const Value old = slots[a];
+    slots[a] = value;
+    c = call_block(st.blocks[0]);
+    resource_stores(resource)[a] = old;  // look the slots up again: the map may have grown
   }
-  // `als.run` (hook model): the store is written onto the current resource and restored afterwards.
-  enable_als(a);
-  const AsyncId resource = stack_.empty() ? 0 : stack_.back().resource;
-  Stores& slots = resource_stores(resource);
-  if (slots.size() <= a) slots.resize(a + 1);
-  const Value old = slots[a];
-  slots[a] = value;
-  exec(st.blocks[0]);
-  Stores& after = resource_stores(resource);  // the map may have grown; look the slots up again
-  after[a] = old;
+  if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
 }
 
 }  // namespace detail

@@ -4,19 +4,20 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
-#include <optional>
 #include "acx/model/machine.h"
-
 #include "acx/scenario/ops.h"
 
 namespace acx::model::detail {
 
 using scenario::Block;
+using scenario::Kind;
 using scenario::Statement;
 using scenario::Value;
 using trace::AsyncId;
@@ -26,9 +27,51 @@ using trace::kNaNId;
 /// One value per AsyncLocalStorage (index = declaration order); missing entries are `undefined`.
 using Stores = std::vector<Value>;
 
-/// Thrown to unwind a run when the sink stops it or the step limit is hit.
+/// Thrown to unwind a run when the sink stops it, the step limit is hit or a name is unbound.
 struct StopRun {
   RunStatus status;
+};
+
+/// The process ends (an uncaught exception with no handler): the rest of the loop never runs.
+struct ProcessExit {
+  int code;
+};
+
+/// A value at run time: a literal, or a promise or thenable of the run.
+struct RValue {
+  enum class Ref { None, Promise, Thenable } ref = Ref::None;
+  Value literal;
+  std::size_t index = 0;
+  static RValue of(Value v) { return RValue{Ref::None, std::move(v), 0}; }
+  static RValue promise(std::size_t p) { return RValue{Ref::Promise, {}, p}; }
+  static RValue thenable(std::size_t t) { return RValue{Ref::Thenable, {}, t}; }
+  bool is_thenable() const { return ref != Ref::None; }
+};
+
+/// A JavaScript exception unwinding the model's C++ frames.
+struct JsThrow {
+  RValue value;
+};
+
+/// How a block of code ended (ECMAScript completion records, without break/continue).
+struct Completion {
+  enum class Kind { Normal, Return, Throw } kind = Kind::Normal;
+  RValue value;
+};
+
+/// A running or suspended body: a stack of blocks, for try/catch/finally and for resuming an async
+/// function after `await`.
+struct Activation {
+  struct Cursor {
+    enum class Kind { Body, Try, Catch, Finally } kind = Kind::Body;
+    const Block* block = nullptr;
+    std::size_t next = 0;
+    const Statement* owner = nullptr;  ///< The try statement of Try/Catch/Finally cursors.
+    Completion pending;                ///< Finally: the completion to resume after the block.
+  };
+  std::vector<Cursor> cursors;
+  bool async = false;
+  std::size_t promise = 0;  ///< Async functions: the promise the call returned.
 };
 
 struct Resource {
@@ -57,33 +100,69 @@ struct AlsState {
   bool enabled = false;  ///< Hook model: set by the first run (`als.hook.enable`).
 };
 
+/// Shared "already resolved" flag of a pair of resolving functions.
+using ResolvedFlag = std::shared_ptr<bool>;
+
+/// One side (fulfilled or rejected) of a promise reaction.
+struct Handler {
+  enum class Kind {
+    None,           ///< undefined: the value or reason passes through
+    Block,          ///< a scenario block; its completion settles the derived promise
+    ThenFinally,    ///< Promise.prototype.finally's thenFinally around the scenario block
+    CatchFinally,   ///< ... its catchFinally
+    ValueThunk,     ///< returns `value` (finally)
+    Thrower,        ///< throws `value` (finally)
+    ResolveTarget,  ///< a fresh resolve function of `target` (thenable job)
+    RejectTarget,   ///< a fresh reject function of `target`
+    Resume,         ///< resumes `activation` at its await with the value
+    ResumeThrow,    ///< resumes `activation` by throwing the reason at its await
+  } kind = Kind::None;
+  const Block* block = nullptr;
+  RValue value;
+  std::size_t target = 0;
+  ResolvedFlag flag;
+  std::shared_ptr<Activation> activation;
+};
+
 struct Reaction {
-  std::size_t derived;   ///< Index of the promise that then() returned.
-  const Block* handler;  ///< nullptr: pass the value through.
-  Stores frame;          ///< Frame model: the frame current at then() (`als.frame.capture`).
-  /// The reaction a thenable job registers (`promise.adopt`): it settles `derived` directly,
-  /// without before/after.
+  std::size_t derived = 0;  ///< The promise then() returned (await: its throwaway promise).
+  Handler on_fulfilled, on_rejected;
+  Stores frame;  ///< Frame model: the frame current at then() (`als.frame.capture`).
+  /// The thenable job's fast path: `derived` is the promise being resolved, settled directly and
+  /// without before/after (`promise.adopt`).
   bool direct = false;
 };
 
 struct PromiseState {
-  enum class State { Pending, Fulfilled } state = State::Pending;
-  Value value;
+  enum class State { Pending, Fulfilled, Rejected } state = State::Pending;
+  RValue value;
   bool already_resolved = false;
+  bool has_handler = false;  ///< V8's flag: some reaction was ever registered.
   AsyncId id = 0;            ///< 0 while untracked (`promise.tracking`).
   AsyncId trigger = kNaNId;  ///< kNaNId when the id was given as a parent (`promise.lazy-id`).
   std::vector<Reaction> reactions;
 };
 
+struct ThenableState {
+  const Block* block;
+  std::string name;
+};
+
+struct FunctionState {
+  const Block* body;
+  bool async;
+};
+
 struct Job {
   enum class Kind { Reaction, QueueMicrotask, DisablePromiseHook, ResolveThenable } kind;
-  Reaction reaction{0, nullptr, {}, false};  ///< Reaction jobs.
-  Value argument;                            ///< Reaction jobs: the settled value.
-  AsyncId resource = 0;                      ///< QueueMicrotask: its Microtask resource, 0 when none.
-  const Block* block = nullptr;              ///< QueueMicrotask.
-  Stores frame;                              ///< QueueMicrotask without a resource: captured frame.
-  std::size_t promise = 0;                   ///< ResolveThenable: the promise being resolved.
-  std::size_t thenable = 0;                  ///< ResolveThenable: the promise it adopts.
+  Reaction reaction;             ///< Reaction jobs.
+  RValue argument;               ///< Reaction jobs: the settled value or reason.
+  bool rejected = false;         ///< Reaction jobs: which handler runs.
+  AsyncId resource = 0;          ///< QueueMicrotask: its Microtask resource, 0 when none.
+  const Block* block = nullptr;  ///< QueueMicrotask.
+  Stores frame;                  ///< QueueMicrotask without a resource, ResolveThenable: captured frame.
+  std::size_t promise = 0;       ///< ResolveThenable: the promise being resolved.
+  RValue thenable;               ///< ResolveThenable: what it adopts.
 };
 
 struct Tick {
@@ -93,14 +172,26 @@ struct Tick {
 
 struct Timer {
   AsyncId id;
-  std::int64_t duration;  ///< Effective duration: 0 becomes 1 (`loop.timers.minimum`).
+  std::int64_t duration;  ///< Effective duration (`loop.timers.minimum`).
   const Block* block;
   std::uint64_t created;  ///< Creation order, for `loop.timers.fifo` and eligibility.
 };
 
 struct Immediate {
   AsyncId id;
-  const Block* block;
+  const Block* block;  ///< nullptr: Node's own noop immediate (`uncaught.handled`).
+};
+
+/// A rejection waiting for processPromiseRejections (`rejection.unhandled`).
+struct PendingRejection {
+  std::size_t promise;
+  Stores frame;  ///< Frame model: the frame at rejection time.
+};
+
+/// A name's current binding.
+struct Bound {
+  Kind kind;
+  std::size_t index;
 };
 
 class Machine {
@@ -125,41 +216,58 @@ class Machine {
   void emit(trace::Event event);
   void scope_id(AsyncId id);
   void flush_decided();
-  void finish_trace();
-  /// Runs a scenario callback body: scenario code is on the stack (`trace.scope`).
-  void exec_callback(const Block& block);
+  void finish_trace(int exit_code);
   void emit_each(bool HookState::*callback, EventKind kind, AsyncId id);
   void emit_init(AsyncId id, const std::string& type, AsyncId trigger);
   AsyncId init_resource(const std::string& type, AsyncId trigger);
-  void enable_hook(std::size_t index, bool internal);
+  void enable_hook(std::size_t index);
   void disable_hook(std::size_t index);
   void update_promise_hook_mode();
   void queue_destroy(AsyncId id);
-  /// Runs `block` as the callback of resource `id` (`hooks.before-after`, `stack.push`).
+  /// Runs `block` as the callback of resource `id` (`hooks.before-after`, `stack.push`); an
+  /// exception that escapes it is uncaught (`uncaught.handler`).
   void invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Block* block, bool destroy_after);
 
-  // ---- statements ----
-  void exec(const Block& block);
+  // ---- code: statements, blocks, functions (activation.cpp) ----
   void exec(const Statement& st);
+  /// Runs an activation until it completes or suspends at an await (nullopt).
+  std::optional<Completion> resume(const std::shared_ptr<Activation>& act, std::optional<Completion> inject);
+  bool unwind(Activation& act, Completion completion);
+  /// Runs a block synchronously as the body of a function (a callback): its completion.
+  Completion call_block(const Block& block);
+  /// A scenario callback: scenario code is on the stack while it runs (`trace.scope`).
+  Completion call_callback(const Block& block);
+  /// Calls a scenario function; an async one returns its promise.
+  std::optional<std::size_t> call_function(const FunctionState& f);
+  void await(const std::shared_ptr<Activation>& act, const RValue& value);
+  void finish_async(const Activation& act, const Completion& c);
   void observe(const Statement& st);
   void als_run(const Statement& st);
   void enable_als(std::size_t als);
+  RValue evaluate(const Value& v) const;
+  /// An exception reached the event loop (`uncaught.handler`, `uncaught.exit`).
+  void uncaught(const RValue& reason);
 
   // ---- promises (spec/promises.md) ----
   std::size_t create_promise(std::optional<std::size_t> parent);
   AsyncId get_or_set_id(std::size_t promise);
   void track_lazily(std::size_t promise);
-  void resolve(std::size_t promise, const Value& value);
-  void resolve_unchecked(std::size_t promise, const Value& value);
-  void fulfill(std::size_t promise, const Value& value);
+  void resolve(std::size_t promise, const RValue& value);
+  void resolve_unchecked(std::size_t promise, const RValue& value);
+  void reject(std::size_t promise, const RValue& reason);
+  void reject_unchecked(std::size_t promise, const RValue& reason);
+  void settle(std::size_t promise, PromiseState::State state, const RValue& value);
   void then(std::size_t promise, Reaction reaction);
+  /// then() as scenario code calls it: a derived promise and a reaction.
+  std::size_t then_with(std::size_t promise, Handler on_fulfilled, Handler on_rejected);
   void run_thenable_job(const Job& job);
   void run_reaction(const Job& job);
-  std::optional<std::size_t> promise_named(const Value& value) const;
+  Completion run_handler(const Handler& handler, const RValue& argument);
+  bool process_rejections();
 
   // ---- event loop (spec/event-loop.md) ----
   void step();
-  void drain();  ///< `loop.drain`: ticks, then microtasks, until both are empty.
+  void drain();  ///< `loop.drain`: ticks, then microtasks, then rejections, until all are empty.
   void run_microtasks();
   void run_job(const Job& job);
   void timers_phase();
@@ -167,7 +275,7 @@ class Machine {
 
   /// The object a name is bound to now; stops the run (RunStatus::Unbound) if its statement has
   /// not run yet (a callback may name what its enclosing block binds later).
-  std::size_t bound(const std::string& name) const;
+  const Bound& bound(const std::string& name) const;
 
   const scenario::Scenario& scenario_;
   const Profile& profile_;
@@ -190,8 +298,20 @@ class Machine {
 
   std::vector<AlsState> als_;
   std::vector<PromiseState> promises_;
-  std::unordered_map<std::string, std::size_t> names_;  ///< Bound name -> index in its kind's table.
+  std::vector<ThenableState> thenables_;
+  std::vector<FunctionState> functions_;
+  std::unordered_map<std::string, Bound> names_;
   std::unordered_map<std::string, std::size_t> hook_index_, als_index_;  ///< Declared, in textual order.
+  /// Thenable blocks running now: inside, `t.resolve`/`t.reject` settle `promise` (unless `flag`).
+  struct ThenableCall {
+    std::size_t thenable, promise;
+    ResolvedFlag flag;
+  };
+  std::vector<ThenableCall> thenable_calls_;
+
+  std::vector<const Block*> unhandled_rejection_handlers_, uncaught_exception_handlers_;
+  std::deque<PendingRejection> pending_rejections_;
+  std::unordered_set<std::size_t> maybe_unhandled_;  ///< Rejected promises still without a handler.
 
   std::deque<Tick> ticks_;
   std::deque<Job> jobs_;
@@ -201,6 +321,9 @@ class Machine {
   std::vector<AsyncId> destroy_queue_;
   std::uint64_t created_counter_ = 0;
   std::size_t steps_ = 0;
+  /// Set when an uncaught exception was handled: the phase's next callback runs before the ticks
+  /// left over (`uncaught.handled`).
+  bool interrupted_ = false;
 
   // `trace.scope`, as the harness applies it to real runtimes.
   int scenario_depth_ = 0;

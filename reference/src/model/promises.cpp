@@ -1,13 +1,11 @@
 // Promises (spec/promises.md): PROMISE resources, their triggers, reactions and settlement, as Node's
-// promise hook (lib/internal/async_hooks.js) and V8's promise jobs produce them.
+// promise hook (lib/internal/async_hooks.js) and V8's promise jobs produce them; rejection tracking
+// (spec/errors.md).
+#include <algorithm>
+
 #include "machine_impl.h"
 
 namespace acx::model::detail {
-
-std::optional<std::size_t> Machine::promise_named(const Value& value) const {
-  if (value.kind != Value::Kind::Name) return std::nullopt;
-  return bound(value.text);
-}
 
 AsyncId Machine::get_or_set_id(std::size_t p) {
   // `promise.lazy-id`: a parent that was never tracked gets an id now, with no trigger (NaN).
@@ -39,43 +37,68 @@ std::size_t Machine::create_promise(std::optional<std::size_t> parent) {
   return index;
 }
 
-void Machine::resolve(std::size_t p, const Value& value) {
-  // A promise's resolve function works once (`promise.resolve-once`).
+void Machine::resolve(std::size_t p, const RValue& value) {
+  // A promise's resolve and reject functions work once between them (`promise.resolve-once`).
   if (promises_[p].already_resolved) return;
   promises_[p].already_resolved = true;
   resolve_unchecked(p, value);
 }
 
-void Machine::resolve_unchecked(std::size_t p, const Value& value) {
-  if (auto thenable = promise_named(value)) {
-    // `promise.adopt`: resolving with a promise settles nothing yet and reports nothing; it queues
-    // a job that subscribes to the other promise.
+void Machine::reject(std::size_t p, const RValue& reason) {
+  if (promises_[p].already_resolved) return;
+  promises_[p].already_resolved = true;
+  reject_unchecked(p, reason);
+}
+
+void Machine::resolve_unchecked(std::size_t p, const RValue& value) {
+  if (value.is_thenable()) {
+    // `promise.adopt`: resolving with a promise or thenable settles nothing yet and reports
+    // nothing; it queues a job that calls the thenable's then with fresh resolving functions.
     Job job{Job::Kind::ResolveThenable};
     job.promise = p;
-    job.thenable = *thenable;
+    job.thenable = value;
+    job.frame = frame_;
     jobs_.push_back(std::move(job));
     return;
   }
-  // `promise.resolve`: promiseResolve fires when the promise is fulfilled by a resolve function.
+  settle(p, PromiseState::State::Fulfilled, value);
+}
+
+void Machine::reject_unchecked(std::size_t p, const RValue& reason) {
+  settle(p, PromiseState::State::Rejected, reason);
+}
+
+void Machine::settle(std::size_t p, PromiseState::State state, const RValue& value) {
+  // `promise.resolve`: promiseResolve fires when a promise is fulfilled or rejected.
   if (promise_hook_.installed && promise_hook_.settled) {
     track_lazily(p);
     emit_each(&HookState::promise_resolve, EventKind::PromiseResolve, promises_[p].id);
   }
   PromiseState& promise = promises_[p];
-  promise.state = PromiseState::State::Fulfilled;
+  promise.state = state;
   promise.value = value;
+  const bool rejected = state == PromiseState::State::Rejected;
+  if (rejected && !promise.has_handler) {
+    // `rejection.unhandled`: a rejection with no handler waits for processPromiseRejections.
+    maybe_unhandled_.insert(p);
+    pending_rejections_.push_back(PendingRejection{p, frame_});
+  }
   auto reactions = std::move(promise.reactions);
   promise.reactions.clear();
   for (auto& r : reactions) {
     Job job{Job::Kind::Reaction};
     job.reaction = std::move(r);
     job.argument = value;
+    job.rejected = rejected;
     jobs_.push_back(std::move(job));
   }
 }
 
 void Machine::then(std::size_t p, Reaction reaction) {
   PromiseState& promise = promises_[p];
+  // `rejection.handled-later`: a handler added before the rejection was processed takes it back.
+  if (!promise.has_handler && promise.state == PromiseState::State::Rejected) maybe_unhandled_.erase(p);
+  promise.has_handler = true;
   if (promise.state == PromiseState::State::Pending) {
     promise.reactions.push_back(std::move(reaction));
     return;
@@ -83,14 +106,27 @@ void Machine::then(std::size_t p, Reaction reaction) {
   Job job{Job::Kind::Reaction};
   job.reaction = std::move(reaction);
   job.argument = promise.value;
+  job.rejected = promise.state == PromiseState::State::Rejected;
   jobs_.push_back(std::move(job));
+}
+
+std::size_t Machine::then_with(std::size_t parent, Handler on_fulfilled, Handler on_rejected) {
+  // `promise.trigger`: the derived promise is created (and its init emitted) before the reaction is
+  // registered; mutating the rule drops the parent.
+  const std::size_t derived =
+      create_promise(mutated("promise.trigger") ? std::nullopt : std::optional<std::size_t>(parent));
+  Reaction r;
+  r.derived = derived;
+  r.on_fulfilled = std::move(on_fulfilled);
+  r.on_rejected = std::move(on_rejected);
+  r.frame = frame_;
+  then(parent, std::move(r));
+  return derived;
 }
 
 void Machine::run_thenable_job(const Job& job) {
   step();
-  // `promise.adopt`: the job runs between before/after of the promise being resolved and links it
-  // to the adopted promise directly (no derived promise); the promise settles in a later job,
-  // which has no before/after.
+  // `promise.adopt`: the job runs between before/after of the promise being resolved.
   const std::size_t p = job.promise;
   const bool hooked = promise_hook_.installed;
   if (hooked) {
@@ -98,11 +134,106 @@ void Machine::run_thenable_job(const Job& job) {
     stack_.push_back(ExecFrame{promises_[p].id, promises_[p].trigger, promises_[p].id});
     emit_each(&HookState::before, EventKind::Before, promises_[p].id);
   }
-  then(job.thenable, Reaction{p, nullptr, frame_, true});
+  Stores saved = frame_;
+  if (profile_.als_model == AlsModel::Frame) frame_ = job.frame;  // captured when the job was made
+  auto flag = std::make_shared<bool>(false);
+  if (job.thenable.ref == RValue::Ref::Promise) {
+    if (hooked) {
+      // The generic path: thenable.then(resolve, reject) makes a derived promise.
+      Handler fulfill{Handler::Kind::ResolveTarget};
+      fulfill.target = p;
+      fulfill.flag = flag;
+      Handler reject_h{Handler::Kind::RejectTarget};
+      reject_h.target = p;
+      reject_h.flag = flag;
+      then_with(job.thenable.index, std::move(fulfill), std::move(reject_h));
+    } else {
+      // V8's fast path without promise hooks: the two promises are linked directly.
+      Reaction r;
+      r.derived = p;
+      r.direct = true;
+      r.frame = frame_;
+      then(job.thenable.index, std::move(r));
+    }
+  } else {
+    // `promise.thenable`: the thenable's then runs now with fresh resolving functions; if it
+    // throws before settling, the promise is rejected.
+    const ThenableState& t = thenables_[job.thenable.index];
+    thenable_calls_.push_back(ThenableCall{job.thenable.index, p, flag});
+    const Completion c = call_callback(*t.block);
+    thenable_calls_.pop_back();
+    if (c.kind == Completion::Kind::Throw && !*flag) {
+      *flag = true;
+      reject_unchecked(p, c.value);
+    }
+  }
+  if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
   if (hooked) {
     emit_each(&HookState::after, EventKind::After, promises_[p].id);
     if (eid() == promises_[p].id) stack_.pop_back();
   }
+}
+
+Completion Machine::run_handler(const Handler& h, const RValue& argument) {
+  using K = Handler::Kind;
+  switch (h.kind) {
+    case K::None:
+      return Completion{Completion::Kind::Normal, argument};  // the caller passes it through
+    case K::Block:
+      if (!h.block) {
+        call_callback(Block{});  // the harness's identity function (`promise.then-passthrough`)
+        return Completion{Completion::Kind::Return, argument};
+      }
+      return call_callback(*h.block);
+    case K::ThenFinally:
+    case K::CatchFinally: {
+      // `promise.finally`: onFinally(), then PromiseResolve(its result).then(() => value) (or a
+      // thrower for a rejection); the derived promise adopts that promise.
+      const Completion c = call_callback(*h.block);
+      if (c.kind == Completion::Kind::Throw) return c;
+      const RValue result = c.kind == Completion::Kind::Return ? c.value : RValue::of({});
+      std::size_t promise;
+      if (result.ref == RValue::Ref::Promise) {
+        promise = result.index;
+      } else {
+        promise = create_promise(std::nullopt);
+        resolve(promise, result);
+      }
+      Handler thunk{h.kind == K::ThenFinally ? K::ValueThunk : K::Thrower};
+      thunk.value = argument;
+      const std::size_t next = then_with(promise, std::move(thunk), Handler{});
+      return Completion{Completion::Kind::Return, RValue::promise(next)};
+    }
+    case K::ValueThunk:
+      return Completion{Completion::Kind::Return, h.value};
+    case K::Thrower:
+      return Completion{Completion::Kind::Throw, h.value};
+    case K::ResolveTarget:
+    case K::RejectTarget:
+      if (!*h.flag) {
+        *h.flag = true;
+        if (h.kind == K::ResolveTarget)
+          resolve_unchecked(h.target, argument);
+        else
+          reject_unchecked(h.target, argument);
+      }
+      return Completion{Completion::Kind::Return, RValue::of({})};
+    case K::Resume:
+    case K::ResumeThrow: {
+      // `function.await`: the continuation runs as this reaction's handler (scenario code again).
+      ++scenario_depth_;
+      scope_id(eid());
+      const auto& act = h.activation;
+      std::optional<Completion> inject;
+      if (h.kind == K::ResumeThrow) inject = Completion{Completion::Kind::Throw, argument};
+      if (auto done = resume(act, inject)) {
+        --scenario_depth_;
+        finish_async(*act, *done);
+      }
+      return Completion{Completion::Kind::Return, RValue::of({})};
+    }
+  }
+  return Completion{};
 }
 
 void Machine::run_reaction(const Job& job) {
@@ -110,7 +241,10 @@ void Machine::run_reaction(const Job& job) {
   const Reaction& reaction = job.reaction;
   const std::size_t derived = reaction.derived;
   if (reaction.direct) {
-    resolve_unchecked(derived, job.argument);
+    if (job.rejected)
+      reject_unchecked(derived, job.argument);
+    else
+      resolve_unchecked(derived, job.argument);
     return;
   }
   // `promise.before-after`: before/after surround reaction jobs only, with the derived promise's id;
@@ -126,14 +260,15 @@ void Machine::run_reaction(const Job& job) {
     saved = frame_;
     frame_ = mutated("als.propagation") ? Stores{} : reaction.frame;  // `als.frame.capture`
   }
-  if (reaction.handler) {
-    exec_callback(*reaction.handler);
-    resolve(derived, Value::undefined());
-  } else {
-    // `promise.then-passthrough`: the harness passes the identity function, which is scenario code.
-    exec_callback(Block{});
-    resolve(derived, job.argument);
+  const Handler& handler = job.rejected ? reaction.on_rejected : reaction.on_fulfilled;
+  Completion c = run_handler(handler, job.argument);
+  if (handler.kind == Handler::Kind::None) {
+    c.kind = job.rejected ? Completion::Kind::Throw : Completion::Kind::Return;  // pass through
   }
+  if (c.kind == Completion::Kind::Throw)
+    reject(derived, c.value);
+  else
+    resolve(derived, c.kind == Completion::Kind::Return ? c.value : RValue::of({}));
   if (promise_hook_.installed) {
     track_lazily(derived);
     const AsyncId id = promises_[derived].id;
@@ -141,6 +276,39 @@ void Machine::run_reaction(const Job& job) {
     if (eid() == id) stack_.pop_back();
   }
   if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
+}
+
+bool Machine::process_rejections() {
+  // `rejection.unhandled`: after ticks and microtasks, each rejection still without a handler is
+  // reported to 'unhandledRejection' listeners, in the rejected promise's context; with none, it
+  // becomes an uncaught exception.
+  bool any = false;
+  std::size_t count = pending_rejections_.size();
+  while (count-- > 0) {
+    const PendingRejection pending = std::move(pending_rejections_.front());
+    pending_rejections_.pop_front();
+    if (!maybe_unhandled_.erase(pending.promise)) continue;
+    any = true;
+    const PromiseState& p = promises_[pending.promise];
+    const bool pushed = p.id != 0;
+    if (pushed) stack_.push_back(ExecFrame{p.id, p.trigger, p.id});
+    Stores saved = frame_;
+    // `rejection.context` (variation point in effect): the frame at rejection time (frame model);
+    // the promise's own stores, copied at its creation (hook model).
+    if (profile_.als_model == AlsModel::Frame) frame_ = pending.frame;
+    const RValue reason = p.value;
+    if (unhandled_rejection_handlers_.empty()) {
+      uncaught(reason);
+    } else {
+      for (const Block* handler : unhandled_rejection_handlers_) {
+        const Completion c = call_callback(*handler);
+        if (c.kind == Completion::Kind::Throw) uncaught(c.value);
+      }
+      if (pushed && !stack_.empty()) stack_.pop_back();
+    }
+    frame_ = std::move(saved);
+  }
+  return any;
 }
 
 }  // namespace acx::model::detail

@@ -42,8 +42,21 @@ const std::vector<OpSpec>& table() {
       {Op::ClearImmediate, "clearImmediate", Kind::None, {A::ImmediateName}, 1, {}, 0, Kind::None},
       {Op::NewPromise, "new Promise", Kind::None, {}, 0, {""}, 0, Kind::Promise},
       {Op::PromiseResolve, "Promise.resolve", Kind::None, {A::Settlement}, 0, {}, 0, Kind::Promise},
-      {Op::Then, "then", Kind::Promise, {}, 0, {""}, 0, Kind::Promise},
+      {Op::Then, "then", Kind::Promise, {}, 0, {"", "rejected"}, 0, Kind::Promise},
       {Op::Resolve, "resolve", Kind::Promise, {A::Settlement}, 0, {}, 0, Kind::None},
+      {Op::Reject, "reject", Kind::Promise, {A::Literal}, 0, {}, 0, Kind::None},
+      {Op::PromiseReject, "Promise.reject", Kind::None, {A::Literal}, 0, {}, 0, Kind::Promise},
+      {Op::Catch, "catch", Kind::Promise, {}, 0, {""}, 1, Kind::Promise},
+      {Op::Finally, "finally", Kind::Promise, {}, 0, {""}, 1, Kind::Promise},
+      {Op::Throw, "throw", Kind::None, {A::Literal}, 1, {}, 0, Kind::None},
+      {Op::Try, "try", Kind::None, {}, 0, {"", "catch", "finally"}, 2, Kind::None},
+      {Op::Function, "function", Kind::None, {}, 0, {""}, 1, Kind::Function},
+      {Op::AsyncFunction, "async function", Kind::None, {}, 0, {""}, 1, Kind::AsyncFunction},
+      {Op::Call, "()", Kind::Function, {}, 0, {}, 0, Kind::Promise},
+      {Op::Return, "return", Kind::None, {A::Settlement}, 0, {}, 0, Kind::None},
+      {Op::Await, "await", Kind::None, {A::Settlement}, 0, {}, 0, Kind::None},
+      {Op::Thenable, "thenable", Kind::None, {}, 0, {""}, 1, Kind::Thenable},
+      {Op::ProcessOn, "process.on", Kind::None, {A::ProcessEvent}, 1, {""}, 1, Kind::None},
   };
   return ops;
 }

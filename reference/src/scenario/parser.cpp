@@ -330,6 +330,9 @@ class Parser {
     if (first.text == "new") {
       if (at().kind != Tok::Ident) fail(at(), "expected a constructor name after 'new'");
       spelling = "new " + take().text;
+    } else if (first.text == "async" && at().kind == Tok::Ident && at().text == "function") {
+      ++pos_;
+      spelling = "async function";
     } else if (is_punct('.')) {
       ++pos_;
       if (at().kind != Tok::Ident) fail(at(), "expected a method name after '.'");
@@ -350,6 +353,12 @@ class Parser {
         break;
       }
     }
+    // `f()` calls the function bound to f.
+    if (!spec && st.receiver.empty() && is_punct('(') && ahead(1).kind == Tok::Punct &&
+        ahead(1).text == ")") {
+      st.receiver = first.text;
+      spec = &spec_of(Op::Call);
+    }
     if (!spec) {
       fail(first, st.receiver.empty() ? fmt::format("unknown operation '{}'", spelling)
                                       : fmt::format("unknown method '{}' (on '{}')", spelling, st.receiver));
@@ -368,13 +377,18 @@ class Parser {
     }
     if (is_punct('{')) {
       st.blocks.push_back(braced_block());
+      st.labels.push_back("");
+      // Further blocks carry their label; optional ones may be left out, the order is fixed.
+      std::size_t next_label = 1;
       while (at().kind == Tok::Ident && ahead(1).kind == Tok::Punct && ahead(1).text == "{") {
         const Token label = take();
         const auto& labels = spec->blocks;
-        const auto expected_index = st.blocks.size();
-        if (expected_index >= labels.size() || labels[expected_index] != label.text)
+        while (next_label < labels.size() && labels[next_label] != label.text) ++next_label;
+        if (next_label >= labels.size())
           fail(label, fmt::format("unexpected block label '{}' for {}", label.text, spelling));
+        ++next_label;
         st.blocks.push_back(braced_block());
+        st.labels.push_back(label.text);
       }
     }
     if (at().kind != Tok::Newline && at().kind != Tok::End)
@@ -418,7 +432,7 @@ class Parser {
 class Checker {
  public:
   void run(const Scenario& s) {
-    scopes_.emplace_back();
+    scopes_.push_back(Scope{{}, {}, Context::TopLevel});
     block(s.body);
   }
 
@@ -434,9 +448,11 @@ class Checker {
     throw Failure{st.location, std::move(message)};
   }
 
+  enum class Context;
   struct Scope {
     std::map<std::string, Binding> bound;  // bound by statements already checked
     std::map<std::string, Binding> later;  // bound further down this block: visible to callbacks
+    Context context;
   };
 
   // Lexical scoping with one JavaScript twist: a callback (a nested block) may name something its
@@ -453,24 +469,17 @@ class Checker {
   void block(const Block& b) {
     for (const auto& st : b)
       if (!st.binding.empty())
-        scopes_.back().later[st.binding] = Binding{spec_of(st.op).result, st.op == Op::NewPromise, false};
+        scopes_.back().later[st.binding] = Binding{declared_kind(st), st.op == Op::NewPromise, false};
     for (const auto& st : b) statement(st);
   }
 
+  // What kind of code a block is: the top level, a callback (a function), or an async function
+  // body, where `await` may appear; try/catch/finally blocks keep their enclosing context.
+  enum class Context { TopLevel, Function, Async };
+
   void statement(const Statement& st) {
     const OpSpec& spec = spec_of(st.op);
-    if (spec.receiver != Kind::None) {
-      const Binding* r = lookup(st.receiver);
-      if (!r) fail(st, fmt::format("'{}' is not bound here", st.receiver));
-      if (r->resolver_only && st.op != Op::Resolve)
-        fail(st, fmt::format("inside its executor, '{}' can only be resolved", st.receiver));
-      if (r->kind != spec.receiver)
-        fail(st, fmt::format("'{}' is {}, but {} needs {}", st.receiver, a(r->kind), spec.spelling,
-                             a(spec.receiver)));
-      if (st.op == Op::Resolve && !r->resolvable)
-        fail(st,
-             fmt::format("'{}' has no kept resolve function (only `new Promise` keeps one)", st.receiver));
-    }
+    if (spec.receiver != Kind::None) receiver(st, spec);
     arguments(st, spec);
     if (st.blocks.size() < spec.required_blocks || st.blocks.size() > spec.blocks.size())
       fail(st, fmt::format("{} takes {} block(s), found {}", spec.spelling,
@@ -478,28 +487,77 @@ class Checker {
                                ? fmt::format("{}", spec.blocks.size())
                                : fmt::format("{} to {}", spec.required_blocks, spec.blocks.size()),
                            st.blocks.size()));
-    if (st.binding.empty() &&
-        (spec.result == Kind::Hook || spec.result == Kind::Als || st.op == Op::NewPromise))
-      fail(st, fmt::format("{} must be bound with `let NAME =` (the name labels its events and stores)",
-                           spec.spelling));
+    if (st.labels.size() != st.blocks.size() || (!st.labels.empty() && !st.labels[0].empty()))
+      fail(st, "internal: block labels do not match the blocks");
+    const Context context = scopes_.back().context;
+    if (st.op == Op::Await && context != Context::Async)
+      fail(st, "await is only allowed in the body of an async function (and its try blocks)");
+    if (st.op == Op::Return && context == Context::TopLevel)
+      fail(st, "return is only allowed inside a function or callback");
+    const bool must_bind = spec.result == Kind::Hook || spec.result == Kind::Als || st.op == Op::NewPromise ||
+                           spec.result == Kind::Function || spec.result == Kind::AsyncFunction ||
+                           spec.result == Kind::Thenable;
+    if (st.binding.empty() && must_bind)
+      fail(st, fmt::format("{} must be bound with `let NAME =`", spec.spelling));
+    Kind result = spec.result;
+    if (st.op == Op::Function) result = Kind::Function;
+    if (st.op == Op::Call)
+      result = lookup(st.receiver)->kind == Kind::AsyncFunction ? Kind::Promise : Kind::None;
     if (!st.binding.empty()) {
-      if (spec.result == Kind::None) fail(st, fmt::format("{} has no result to bind", spec.spelling));
+      if (result == Kind::None)
+        fail(st, fmt::format("{} has no result to bind",
+                             st.op == Op::Call ? "calling a function" : spec.spelling));
       if (all_names_.contains(st.binding))
         fail(st, fmt::format("'{}' is already bound (names are unique in a scenario)", st.binding));
       if (is_reserved(st.binding)) fail(st, fmt::format("'{}' is a reserved word", st.binding));
       all_names_.insert(st.binding);
     }
-    const Binding self{spec.result, st.op == Op::NewPromise, false};
-    // The executor of `new Promise` may call the promise's resolve function, so the name is in
-    // scope inside its block; every other binding becomes visible after its statement.
-    if (st.op == Op::NewPromise && !st.binding.empty())
-      scopes_.back().bound[st.binding] = Binding{spec.result, true, true};
-    for (const auto& b : st.blocks) {
-      scopes_.emplace_back();
-      block(b);
+    const Binding self{result, st.op == Op::NewPromise, false};
+    // The executor of `new Promise` and the block of a thenable may call the resolve and reject
+    // functions they are given, so the name is in scope (for that only) inside the block; every
+    // other binding becomes visible after its statement.
+    const bool own_block = st.op == Op::NewPromise || st.op == Op::Thenable;
+    if (own_block) scopes_.back().bound[st.binding] = Binding{result, true, true};
+    for (std::size_t i = 0; i < st.blocks.size(); ++i) {
+      Context inner = Context::Function;
+      if (st.op == Op::AsyncFunction) inner = Context::Async;
+      if (st.op == Op::Try) inner = context;  // try/catch/finally run inline
+      scopes_.push_back(Scope{{}, {}, inner});
+      block(st.blocks[i]);
       scopes_.pop_back();
     }
+    if (own_block) scopes_.back().bound.erase(st.binding);
     if (!st.binding.empty()) scopes_.back().bound[st.binding] = self;
+  }
+
+  void receiver(const Statement& st, const OpSpec& spec) {
+    const Binding* r = lookup(st.receiver);
+    if (!r) fail(st, fmt::format("'{}' is not bound here", st.receiver));
+    const bool settles = st.op == Op::Resolve || st.op == Op::Reject;
+    if (r->resolver_only && !settles)
+      fail(st, fmt::format("inside its own block, '{}' can only be resolved or rejected", st.receiver));
+    if (st.op == Op::Call) {
+      if (r->kind != Kind::Function && r->kind != Kind::AsyncFunction)
+        fail(st, fmt::format("'{}' is {}, not a function", st.receiver, a(r->kind)));
+      return;
+    }
+    if (settles && r->kind == Kind::Thenable) {
+      if (!r->resolver_only)
+        fail(st, fmt::format("'{}' can only be resolved or rejected inside its own block", st.receiver));
+      return;
+    }
+    if (r->kind != spec.receiver)
+      fail(st, fmt::format("'{}' is {}, but {} needs {}", st.receiver, a(r->kind), spec.spelling,
+                           a(spec.receiver)));
+    if (settles && !r->resolvable)
+      fail(st, fmt::format("'{}' has no kept resolve and reject functions (only `new Promise` keeps them)",
+                           st.receiver));
+  }
+
+  Kind declared_kind(const Statement& st) const {
+    if (st.op != Op::Call) return spec_of(st.op).result;
+    const Binding* f = lookup(st.receiver);
+    return f && f->kind == Kind::AsyncFunction ? Kind::Promise : Kind::None;
   }
 
   static std::string a(Kind kind) {
@@ -510,8 +568,9 @@ class Checker {
   }
 
   static bool is_reserved(const std::string& name) {
-    static const std::set<std::string> words = {"let",   "new",     "undefined", "null",   "true",
-                                                "false", "Promise", "process",   "observe"};
+    static const std::set<std::string> words = {
+        "let",   "new",   "undefined", "null",  "true",   "false",    "Promise", "process", "observe",
+        "async", "await", "function",  "throw", "return", "thenable", "try",     "catch",   "finally"};
     return words.contains(name);
   }
 
@@ -549,6 +608,11 @@ class Checker {
           if (!seen.insert(v.text).second) fail(st, fmt::format("hook callback '{}' listed twice", v.text));
           break;
         }
+        case Arg::ProcessEvent:
+          if (v.kind != Value::Kind::String ||
+              (v.text != "unhandledRejection" && v.text != "uncaughtException"))
+            fail(st, "process.on takes \"unhandledRejection\" or \"uncaughtException\"");
+          break;
         case Arg::TimerName:
         case Arg::ImmediateName: {
           const Kind want = kind == Arg::TimerName ? Kind::Timer : Kind::Immediate;
@@ -563,8 +627,9 @@ class Checker {
             const Binding* b = lookup(v.text);
             if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
             if (b->resolver_only)
-              fail(st, fmt::format("inside its executor, '{}' can only be resolved", v.text));
-            if (b->kind != Kind::Promise) fail(st, fmt::format("'{}' is not a promise", v.text));
+              fail(st, fmt::format("inside its own block, '{}' can only be resolved or rejected", v.text));
+            if (b->kind != Kind::Promise && b->kind != Kind::Thenable)
+              fail(st, fmt::format("'{}' is neither a promise nor a thenable", v.text));
             if (st.op == Op::Resolve && v.text == st.receiver)
               fail(st,
                    fmt::format("'{}' cannot be resolved with itself (JavaScript rejects it with a TypeError)",

@@ -14,8 +14,9 @@ void print_statement(std::string& out, const Statement& st, int depth) {
   const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
   out += indent + print_head(st);
   const OpSpec& spec = spec_of(st.op);
+  (void)spec;
   for (std::size_t i = 0; i < st.blocks.size(); ++i) {
-    if (i > 0) out += fmt::format(" {}", spec.blocks[i]);
+    if (i > 0) out += fmt::format(" {}", st.labels[i]);
     out += " {\n";
     print_block(out, st.blocks[i], depth + 1);
     out += indent + "}";
@@ -33,6 +34,7 @@ std::string print_head(const Statement& st) {
   const OpSpec& spec = spec_of(st.op);
   std::string out;
   if (!st.binding.empty()) out += fmt::format("let {} = ", st.binding);
+  if (st.op == Op::Call) return out + st.receiver + "()";
   if (!st.receiver.empty()) out += st.receiver + ".";
   out += spec.spelling;
   if (!st.args.empty()) {

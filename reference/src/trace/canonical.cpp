@@ -23,6 +23,8 @@ Event Renamer::apply(Event e) {
       e.eid = (*this)(e.eid);
       e.tid = (*this)(e.tid);
       break;
+    case EventKind::Exit:
+      break;
     default:
       e.id = (*this)(e.id);
   }
@@ -56,6 +58,8 @@ std::string describe(const Event& e) {
       for (const auto& [name, literal] : e.stores) stores += fmt::format(" {}={}", name, literal);
       return fmt::format("observe \"{}\" eid={} tid={}{}", e.label, id_name(e.eid), id_name(e.tid), stores);
     }
+    case EventKind::Exit:
+      return fmt::format("exit code={}", e.code);
     default:
       return fmt::format("{} {} [{}]", kind_name(e.kind), id_name(e.id), e.hook);
   }

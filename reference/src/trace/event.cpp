@@ -5,13 +5,14 @@
 namespace acx::trace {
 
 namespace {
-constexpr std::array<std::pair<EventKind, std::string_view>, 6> kNames = {{
+constexpr std::array<std::pair<EventKind, std::string_view>, 7> kNames = {{
     {EventKind::Init, "init"},
     {EventKind::Before, "before"},
     {EventKind::After, "after"},
     {EventKind::Destroy, "destroy"},
     {EventKind::PromiseResolve, "promiseResolve"},
     {EventKind::Observe, "observe"},
+    {EventKind::Exit, "exit"},
 }};
 }  // namespace
 

@@ -42,6 +42,12 @@ Event parse_event(const json& j) {
   if (!kind) throw Bad{fmt::format("unknown event \"{}\"", name)};
   Event e;
   e.kind = *kind;
+  if (e.kind == EventKind::Exit) {
+    const json& code = field(j, "code");
+    if (!code.is_number_integer()) throw Bad{"field \"code\" must be an integer"};
+    e.code = code.get<std::int64_t>();
+    return e;
+  }
   if (e.kind == EventKind::Observe) {
     e.label = string_field(j, "label");
     e.eid = id_field(j, "eid");
@@ -115,7 +121,9 @@ std::string to_json_line(const Event& e) {
   // ordered_json keeps the field order of spec/trace-format.md, which makes traces easy to read.
   nlohmann::ordered_json j;
   j["event"] = kind_name(e.kind);
-  if (e.kind == EventKind::Observe) {
+  if (e.kind == EventKind::Exit) {
+    j["code"] = e.code;
+  } else if (e.kind == EventKind::Observe) {
     j["label"] = e.label;
     j["eid"] = e.eid;
     j["tid"] = e.tid;

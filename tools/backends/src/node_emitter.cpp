@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <set>
 
 #include "acx/scenario/ops.h"
 #include "acx/scenario/printer.h"
@@ -36,7 +37,7 @@ const acx = (() => {
       try { off += fs.writeSync(1, buffer, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; }
     }
   }
-  process.on('exit', () => {
+  process.on('exit', (code) => {
     const scope = new Set(entered);
     for (const e of events) if (e.event !== 'observe' && e.scoped) scope.add(e.id);
     const lines = [JSON.stringify({ event: 'meta', backend: 'node', runtime: process.version, root })];
@@ -45,6 +46,7 @@ const acx = (() => {
       delete e.scoped;
       lines.push(JSON.stringify(e));
     }
+    lines.push(JSON.stringify({ event: 'exit', code }));
     write(lines.join('\n') + '\n');
   });
   return {
@@ -69,6 +71,10 @@ const acx = (() => {
         try { return f.apply(this, args); } finally { depth--; }
       };
     },
+    // Async functions and await: scenario code is on the stack between the start or a resumption
+    // and the next await or the end.
+    enter() { depth++; entered.add(async_hooks.executionAsyncId()); },
+    leave() { depth--; },
     keep(p) { retained.push(p); return p; },
     observe(label, stores) {
       events.push({ event: 'observe', label, eid: id(async_hooks.executionAsyncId()),
@@ -230,6 +236,7 @@ class Emitter {
   std::vector<std::string> names_;
   std::vector<std::string> als_;
   std::vector<std::string> resolvers_;
+  std::set<std::string> thenables_;
 };
 
 }  // namespace

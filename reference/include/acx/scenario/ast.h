@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace acx::scenario {
@@ -61,6 +62,19 @@ enum class Op {
   PromiseResolve,  ///< let p = Promise.resolve(value)
   Then,            ///< [let q =] p.then [{ onFulfilled }]
   Resolve,         ///< p.resolve(value): calls the resolve function kept by `new Promise`
+  Reject,          ///< p.reject(value): calls the kept reject function
+  PromiseReject,   ///< let p = Promise.reject(value)
+  Catch,           ///< [let q =] p.catch { onRejected }
+  Finally,         ///< [let q =] p.finally { onFinally }
+  Throw,           ///< throw(value)
+  Try,             ///< try { ... } catch { ... } finally { ... }
+  Function,        ///< let f = function { ... }
+  AsyncFunction,   ///< let f = async function { ... }
+  Call,            ///< [let r =] f(): calls a function; an async one returns its promise
+  Return,          ///< return(value): ends the enclosing function or callback with a value
+  Await,           ///< await(value): only in async function bodies
+  Thenable,        ///< let t = thenable { ... }: an object whose then(resolve, reject) runs the block
+  ProcessOn,       ///< process.on("unhandledRejection" | "uncaughtException") { handler }
 };
 
 struct Statement;
@@ -72,7 +86,17 @@ struct Statement {
   std::string binding;   ///< `let NAME =`; empty when the result is not bound.
   std::string receiver;  ///< Receiver name for method operations; empty otherwise.
   std::vector<Value> args;
-  std::vector<Block> blocks;  ///< Callback bodies, in the order of the operation's block labels.
+  std::vector<Block> blocks;  ///< Callback bodies, in the order they are written.
+  /// The label of each block ("" for the first, then e.g. "rejected", "catch", "finally"): an
+  /// operation may leave out optional blocks, so a block is found by its label.
+  std::vector<std::string> labels;
+
+  /// The block with this label, or nullptr.
+  const Block* block(std::string_view label) const {
+    for (std::size_t i = 0; i < blocks.size() && i < labels.size(); ++i)
+      if (labels[i] == label) return &blocks[i];
+    return nullptr;
+  }
 
   friend bool operator==(const Statement&, const Statement&) = default;
 };

@@ -10,7 +10,7 @@
 namespace acx::scenario {
 
 /// What a name bound by `let` refers to; receivers and name arguments are checked against it.
-enum class Kind { None, Hook, Als, Promise, Timer, Immediate };
+enum class Kind { None, Hook, Als, Promise, Timer, Immediate, Function, AsyncFunction, Thenable };
 
 std::string_view kind_name(Kind kind);
 
@@ -20,7 +20,8 @@ enum class Arg {
   Label,          ///< a string
   Milliseconds,   ///< a non-negative integer
   HookCallbacks,  ///< zero or more of init, before, after, destroy, promiseResolve (variadic, distinct)
-  Settlement,     ///< a literal or the name of a promise (resolution by adoption)
+  Settlement,     ///< a literal, or the name of a promise or thenable (resolution by adoption)
+  ProcessEvent,   ///< "unhandledRejection" or "uncaughtException"
   TimerName,      ///< the name of a timer (setTimeout's result)
   ImmediateName,  ///< the name of an immediate (setImmediate's result)
 };

@@ -15,9 +15,9 @@ using AsyncId = std::int64_t;
 /// parent before it was tracked; spec/promises.md `promise.lazy-id`). Backends write -1.
 inline constexpr AsyncId kNaNId = -1;
 
-enum class EventKind { Init, Before, After, Destroy, PromiseResolve, Observe };
+enum class EventKind { Init, Before, After, Destroy, PromiseResolve, Observe, Exit };
 
-/// The JSON name of a kind ("init", "before", "after", "destroy", "promiseResolve", "observe").
+/// The JSON name of a kind ("init", "before", "after", "destroy", "promiseResolve", "observe", "exit").
 std::string_view kind_name(EventKind kind);
 std::optional<EventKind> kind_from_name(std::string_view name);
 
@@ -32,6 +32,7 @@ struct Event {
   std::string label;    ///< observe only.
   /// observe only: each AsyncLocalStorage's getStore(), as a JavaScript literal, in declaration order.
   std::vector<std::pair<std::string, std::string>> stores;
+  std::int64_t code = 0;  ///< exit only: the process's exit code.
 
   friend bool operator==(const Event&, const Event&) = default;
 };

@@ -1,0 +1,178 @@
+// Running code: blocks as function bodies, try/catch/finally, return, throw, async functions and
+// await (spec/functions.md), and exceptions that reach the event loop (spec/errors.md).
+#include <algorithm>
+
+#include "machine_impl.h"
+
+namespace acx::model::detail {
+
+using Cursor = Activation::Cursor;
+
+Completion Machine::call_block(const Block& block) {
+  auto act = std::make_shared<Activation>();
+  act->cursors.push_back(Cursor{Cursor::Kind::Body, &block});
+  // The checker allows await only in async function bodies, so this cannot suspend.
+  return resume(act, std::nullopt).value_or(Completion{});
+}
+
+Completion Machine::call_callback(const Block& block) {
+  // The harness wraps every scenario callback: it marks the execution id and counts the depth.
+  ++scenario_depth_;
+  scope_id(eid());
+  const Completion c = call_block(block);
+  --scenario_depth_;
+  return c;
+}
+
+std::optional<std::size_t> Machine::call_function(const FunctionState& f) {
+  if (!f.async) {
+    const Completion c = call_callback(*f.body);
+    if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
+    return std::nullopt;
+  }
+  // `function.async-call`: the promise is made first (trigger: the caller's context), then the body
+  // runs synchronously up to its first await.
+  const std::size_t promise = create_promise(std::nullopt);
+  auto act = std::make_shared<Activation>();
+  act->cursors.push_back(Cursor{Cursor::Kind::Body, f.body});
+  act->async = true;
+  act->promise = promise;
+  ++scenario_depth_;
+  scope_id(eid());
+  if (auto done = resume(act, std::nullopt)) {
+    --scenario_depth_;
+    finish_async(*act, *done);
+  }
+  return promise;
+}
+
+void Machine::finish_async(const Activation& act, const Completion& c) {
+  // `function.async-settle`: the function's promise settles with the body's completion.
+  if (c.kind == Completion::Kind::Throw)
+    reject(act.promise, c.value);
+  else
+    resolve(act.promise, c.kind == Completion::Kind::Return ? c.value : RValue::of({}));
+}
+
+void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value) {
+  // `function.await`: a native promise is awaited as is; anything else is wrapped in a new promise
+  // whose parent is the function's promise. A throwaway promise, child of the awaited one, carries
+  // the continuation's before/after.
+  std::size_t awaited;
+  if (value.ref == RValue::Ref::Promise) {
+    awaited = value.index;
+  } else {
+    awaited = create_promise(act->promise);
+    resolve(awaited, value);
+  }
+  const std::size_t throwaway = create_promise(awaited);
+  Reaction r;
+  r.derived = throwaway;
+  r.on_fulfilled = Handler{Handler::Kind::Resume};
+  r.on_fulfilled.activation = act;
+  r.on_rejected = Handler{Handler::Kind::ResumeThrow};
+  r.on_rejected.activation = act;
+  r.frame = frame_;
+  then(awaited, std::move(r));
+  // The harness leaves scenario code around each await (`trace.scope`).
+  --scenario_depth_;
+}
+
+bool Machine::unwind(Activation& act, Completion completion) {
+  // Leave blocks until a try statement takes the completion: a catch block takes a throw, a finally
+  // block takes anything and resumes it afterwards. False: the completion leaves the activation.
+  while (!act.cursors.empty()) {
+    Cursor c = act.cursors.back();
+    act.cursors.pop_back();
+    if (c.kind == Cursor::Kind::Body) {
+      act.cursors.push_back(c);  // the body ends the activation; keep it for the caller
+      return false;
+    }
+    const Block* catch_block = c.owner->block("catch");
+    const Block* finally_block = c.owner->block("finally");
+    if (c.kind == Cursor::Kind::Try && catch_block && completion.kind == Completion::Kind::Throw) {
+      act.cursors.push_back(Cursor{Cursor::Kind::Catch, catch_block, 0, c.owner});
+      return true;
+    }
+    if ((c.kind == Cursor::Kind::Try || c.kind == Cursor::Kind::Catch) && finally_block) {
+      act.cursors.push_back(Cursor{Cursor::Kind::Finally, finally_block, 0, c.owner, completion});
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<Completion> Machine::resume(const std::shared_ptr<Activation>& act,
+                                          std::optional<Completion> inject) {
+  using scenario::Op;
+  Activation& a = *act;
+  // A throw injected at the await point (the awaited promise was rejected).
+  if (inject && inject->kind == Completion::Kind::Throw && !unwind(a, *inject)) return inject;
+  while (true) {
+    Cursor& c = a.cursors.back();
+    if (c.next == c.block->size()) {
+      // The block ran to its end.
+      const Cursor done = c;
+      if (done.kind == Cursor::Kind::Body) return Completion{};
+      a.cursors.pop_back();
+      if (done.kind == Cursor::Kind::Finally) {
+        if (done.pending.kind != Completion::Kind::Normal && !unwind(a, done.pending)) return done.pending;
+        continue;
+      }
+      if (const Block* fin = done.owner->block("finally"))
+        a.cursors.push_back(Cursor{Cursor::Kind::Finally, fin, 0, done.owner});
+      continue;
+    }
+    const Statement& st = (*c.block)[c.next++];
+    Completion abrupt;
+    bool is_abrupt = false;
+    try {
+      switch (st.op) {
+        case Op::Try:
+          a.cursors.push_back(Cursor{Cursor::Kind::Try, &st.blocks[0], 0, &st});
+          continue;
+        case Op::Return:
+          abrupt =
+              Completion{Completion::Kind::Return, st.args.empty() ? RValue::of({}) : evaluate(st.args[0])};
+          is_abrupt = true;
+          break;
+        case Op::Await:
+          await(act, st.args.empty() ? RValue::of({}) : evaluate(st.args[0]));
+          return std::nullopt;
+        default:
+          exec(st);
+          continue;
+      }
+    } catch (const JsThrow& e) {
+      abrupt = Completion{Completion::Kind::Throw, e.value};
+      is_abrupt = true;
+    }
+    if (is_abrupt && !unwind(a, abrupt)) return abrupt;
+  }
+}
+
+void Machine::uncaught(const RValue& reason) {
+  (void)reason;
+  // `uncaught.exit`: with no 'uncaughtException' listener the process exits with code 1.
+  if (uncaught_exception_handlers_.empty()) throw ProcessExit{1};
+  // `uncaught.handler`: the listeners run in the context that threw (still on the stack).
+  for (const Block* handler : uncaught_exception_handlers_) {
+    const Completion c = call_callback(*handler);
+    if (c.kind == Completion::Kind::Throw) throw ProcessExit{7};  // a throwing handler is fatal
+  }
+  // `uncaught.handled`: Node then queues a noop immediate (so that the loop turns once more), emits
+  // after for every id on the stack, and clears the stack.
+  const AsyncId noop = init_resource("Immediate", default_trigger());
+  immediates_.push_back(Immediate{noop, nullptr});
+  if (has(&HookState::after)) {
+    while (!stack_.empty()) {
+      const AsyncId id = eid();
+      if (id != 0) emit_each(&HookState::after, EventKind::After, id);
+      stack_.pop_back();
+    }
+  }
+  stack_.clear();
+  interrupted_ = true;
+}
+
+}  // namespace acx::model::detail
