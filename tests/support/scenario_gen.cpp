@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "acx/scenario/ops.h"
 #include "acx/scenario/printer.h"
 
@@ -22,7 +24,8 @@ namespace {
 
 /// What is in scope while generating, by kind.
 struct Env {
-  std::vector<std::string> hooks, als, promises, resolvable, timers, immediates;
+  std::vector<std::string> hooks, als, promises, resolvable, timers, immediates, functions, thenables;
+  enum class Context { TopLevel, Function, Async } context = Context::TopLevel;
 };
 
 class Builder {
@@ -54,7 +57,12 @@ class Builder {
     }
   }
 
-  Block child(const Env& env, int depth) { return depth + 1 >= max_depth_ ? Block{} : block(env, depth + 1); }
+  Block child(const Env& env, int depth, Env::Context context = Env::Context::Function) {
+    if (depth + 1 >= max_depth_) return Block{};
+    Env inner = env;
+    inner.context = context;
+    return block(inner, depth + 1);
+  }
 
   Statement statement(Env& env, int depth) {
     std::vector<Op> possible = {Op::CreateHook,   Op::NewAls,         Op::Observe,
@@ -66,6 +74,13 @@ class Builder {
     if (!env.resolvable.empty()) possible.push_back(Op::Resolve);
     if (!env.timers.empty()) possible.push_back(Op::ClearTimeout);
     if (!env.immediates.empty()) possible.push_back(Op::ClearImmediate);
+    possible.insert(possible.end(), {Op::PromiseReject, Op::Throw, Op::Try, Op::Function, Op::AsyncFunction,
+                                     Op::Thenable, Op::ProcessOn});
+    if (!env.resolvable.empty()) possible.push_back(Op::Reject);
+    if (!env.promises.empty()) possible.insert(possible.end(), {Op::Catch, Op::Finally});
+    if (!env.functions.empty()) possible.push_back(Op::Call);
+    if (env.context != Env::Context::TopLevel) possible.push_back(Op::Return);
+    if (env.context == Env::Context::Async) possible.push_back(Op::Await);
     Statement st;
     st.op = *rc::gen::elementOf(possible);
     const bool bind = *rc::gen::arbitrary<bool>();
@@ -137,6 +152,76 @@ class Builder {
         st.receiver = *rc::gen::elementOf(env.resolvable);
         if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env, st.receiver));
         break;
+      case Op::Reject:
+        st.receiver = *rc::gen::elementOf(env.resolvable);
+        if (*rc::gen::arbitrary<bool>()) st.args.push_back(literal());
+        break;
+      case Op::PromiseReject:
+        st.args.push_back(literal());
+        st.binding = fresh("p");
+        env.promises.push_back(st.binding);
+        break;
+      case Op::Catch:
+      case Op::Finally:
+        st.receiver = *rc::gen::elementOf(env.promises);
+        st.blocks.push_back(child(env, depth));
+        if (bind) {
+          st.binding = fresh("p");
+          env.promises.push_back(st.binding);
+        }
+        break;
+      case Op::Throw:
+        st.args.push_back(literal());
+        break;
+      case Op::Try: {
+        st.blocks.push_back(child(env, depth, env.context));
+        const int shape = *rc::gen::inRange(0, 3);  // catch, finally, or both
+        st.labels = {""};
+        if (shape != 1) {
+          st.blocks.push_back(child(env, depth, env.context));
+          st.labels.push_back("catch");
+        }
+        if (shape != 0) {
+          st.blocks.push_back(child(env, depth, env.context));
+          st.labels.push_back("finally");
+        }
+        break;
+      }
+      case Op::Function:
+      case Op::AsyncFunction:
+        st.binding = fresh("f");
+        st.blocks.push_back(
+            child(env, depth, st.op == Op::AsyncFunction ? Env::Context::Async : Env::Context::Function));
+        env.functions.push_back(st.binding);
+        async_[st.binding] = st.op == Op::AsyncFunction;
+        break;
+      case Op::Call:
+        st.receiver = *rc::gen::elementOf(env.functions);
+        if (async_.at(st.receiver) && bind) {
+          st.binding = fresh("p");
+          env.promises.push_back(st.binding);
+        }
+        break;
+      case Op::Return:
+      case Op::Await:
+        if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env));
+        break;
+      case Op::Thenable: {
+        st.binding = fresh("t");
+        Statement settle;
+        settle.op = *rc::gen::arbitrary<bool>() ? Op::Resolve : Op::Reject;
+        settle.receiver = st.binding;
+        settle.args.push_back(literal());
+        Block body = child(env, depth);
+        if (*rc::gen::inRange(0, 4) != 0) body.push_back(settle);
+        st.blocks.push_back(std::move(body));
+        env.thenables.push_back(st.binding);
+        break;
+      }
+      case Op::ProcessOn:
+        st.args.push_back(Value::string(*rc::gen::arbitrary<bool>() ? "unhandledRejection" : "uncaughtException"));
+        st.blocks.push_back(child(env, depth));
+        break;
       case Op::ClearTimeout:
         st.args.push_back(Value::name(*rc::gen::elementOf(env.timers)));
         break;
@@ -144,23 +229,25 @@ class Builder {
         st.args.push_back(Value::name(*rc::gen::elementOf(env.immediates)));
         break;
     }
-    st.labels.assign(st.blocks.size(), "");
+    if (st.labels.size() != st.blocks.size()) st.labels.assign(st.blocks.size(), "");
     if (st.op == Op::SetTimeout && !st.binding.empty()) env.timers.push_back(st.binding);
     if (st.op == Op::SetImmediate && !st.binding.empty()) env.immediates.push_back(st.binding);
     return st;
   }
 
-  /// A literal or, sometimes, another promise to adopt (never `self`: that is a TypeError in JS).
+  /// A literal or, sometimes, a promise or thenable to adopt (never `self`: a TypeError in JS).
   Value settlement(const Env& env, const std::string& self = "") {
     std::vector<std::string> others;
     for (const auto& p : env.promises)
       if (p != self) others.push_back(p);
+    for (const auto& t : env.thenables) others.push_back(t);
     if (!others.empty() && *rc::gen::inRange(0, 4) == 0) return Value::name(*rc::gen::elementOf(others));
     return literal();
   }
 
   int max_depth_;
   int counter_ = 0;
+  std::map<std::string, bool> async_;  ///< function name -> async
 };
 
 rc::Gen<std::string> gen_word() {

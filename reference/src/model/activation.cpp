@@ -17,6 +17,7 @@ Completion Machine::call_block(const Block& block) {
 
 Completion Machine::call_callback(const Block& block) {
   // The harness wraps every scenario callback: it marks the execution id and counts the depth.
+  step();
   ++scenario_depth_;
   scope_id(eid());
   const Completion c = call_block(block);
@@ -55,6 +56,9 @@ void Machine::finish_async(const Activation& act, const Completion& c) {
 }
 
 void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value) {
+  // The harness leaves scenario code just before each await (`trace.scope`): in a resumed segment
+  // the promises the await makes are therefore outside scenario code, as on a real runtime.
+  --scenario_depth_;
   // `function.await`: a native promise is awaited as is; anything else is wrapped in a new promise
   // whose parent is the function's promise. A throwaway promise, child of the awaited one, carries
   // the continuation's before/after.
@@ -74,8 +78,6 @@ void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value)
   r.on_rejected.activation = act;
   r.frame = frame_;
   then(awaited, std::move(r));
-  // The harness leaves scenario code around each await (`trace.scope`).
-  --scenario_depth_;
 }
 
 bool Machine::unwind(Activation& act, Completion completion) {

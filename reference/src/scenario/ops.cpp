@@ -19,6 +19,12 @@ std::string_view kind_name(Kind kind) {
       return "timer";
     case Kind::Immediate:
       return "immediate";
+    case Kind::Function:
+      return "function";
+    case Kind::AsyncFunction:
+      return "async function";
+    case Kind::Thenable:
+      return "thenable";
   }
   return "?";
 }

@@ -200,24 +200,91 @@ class Emitter {
         std::string body;
         if (!st.blocks.empty()) block(body, st.blocks[0], depth + 1);
         // The executor runs synchronously inside the statement, so it is not a separate callback.
-        out += fmt::format("{}{}acx.keep(new Promise((resolve) => {{\n{}  resolve_{} = resolve;\n{}{}}}));\n",
-                           in, bind, in, st.binding, body, in);
+        out += fmt::format(
+            "{}{}acx.keep(new Promise((resolve, reject) => {{\n{}  resolve_{} = resolve;\n{}  reject_{} = "
+            "reject;\n{}{}}}));\n",
+            in, bind, in, st.binding, in, st.binding, body, in);
         resolvers_.push_back(st.binding);
         break;
       }
       case Op::PromiseResolve:
-        out += fmt::format("{}{}acx.keep(Promise.resolve({}));\n", in, bind,
-                           st.args.empty() ? "" : value(st.args[0]));
+        out += fmt::format("{}{}acx.keep(Promise.resolve({}));\n", in, bind, st.args.empty() ? "" : value(st.args[0]));
         break;
-      case Op::Then:
+      case Op::PromiseReject:
+        out += fmt::format("{}{}acx.keep(Promise.reject({}));\n", in, bind, st.args.empty() ? "" : value(st.args[0]));
+        break;
+      case Op::Then: {
         // Without a block, then() gets the identity function, which settles the derived promise
         // exactly as a missing handler does (`promise.then-passthrough`).
-        out += fmt::format(
-            "{}{}acx.keep(v_{}.then({}));\n", in, bind, st.receiver,
-            st.blocks.empty() ? std::string("acx.callback((v) => v)") : callback(st.blocks[0], depth));
+        std::string handlers = st.block("") ? callback(*st.block(""), depth, "v") : "acx.callback((v) => v)";
+        if (st.block("rejected")) handlers += ", " + callback(*st.block("rejected"), depth, "e");
+        out += fmt::format("{}{}acx.keep(v_{}.then({}));\n", in, bind, st.receiver, handlers);
+        break;
+      }
+      case Op::Catch:
+        out += fmt::format("{}{}acx.keep(v_{}.catch({}));\n", in, bind, st.receiver, callback(st.blocks[0], depth, "e"));
+        break;
+      case Op::Finally:
+        out += fmt::format("{}{}acx.keep(v_{}.finally({}));\n", in, bind, st.receiver, callback(st.blocks[0], depth));
         break;
       case Op::Resolve:
-        out += fmt::format("{}resolve_{}({});\n", in, st.receiver, st.args.empty() ? "" : value(st.args[0]));
+      case Op::Reject:
+        // Inside a thenable's block these are its then's parameters; elsewhere the kept functions.
+        out += fmt::format("{}{}_{}({});\n", in, st.op == Op::Resolve ? "resolve" : "reject", st.receiver,
+                           st.args.empty() ? "" : value(st.args[0]));
+        break;
+      case Op::Throw:
+        out += fmt::format("{}throw {};\n", in, value(st.args[0]));
+        break;
+      case Op::Try: {
+        std::string text;
+        block(text, st.blocks[0], depth + 1);
+        out += fmt::format("{}try {{\n{}{}}}", in, text, in);
+        if (const Block* c = st.block("catch")) {
+          std::string inner;
+          block(inner, *c, depth + 1);
+          out += fmt::format(" catch (e) {{\n{}{}}}", inner, in);
+        }
+        if (const Block* f = st.block("finally")) {
+          std::string inner;
+          block(inner, *f, depth + 1);
+          out += fmt::format(" finally {{\n{}{}}}", inner, in);
+        }
+        out += "\n";
+        break;
+      }
+      case Op::Function:
+        out += fmt::format("{}{}{};\n", in, bind, callback(st.blocks[0], depth));
+        break;
+      case Op::AsyncFunction: {
+        // Scenario code runs from the call or a resumption to the next await or the end (`trace.scope`).
+        std::string body;
+        block(body, st.blocks[0], depth + 2);
+        out += fmt::format("{}{}async function () {{\n{}  acx.enter();\n{}  try {{\n{}{}  }} finally {{\n{}    acx.leave();\n{}  }}\n{}}};\n",
+                           in, bind, in, in, body, in, in, in, in);
+        break;
+      }
+      case Op::Call:
+        out += fmt::format("{}{}{};\n", in, bind,
+                           st.binding.empty() ? fmt::format("v_{}()", st.receiver)
+                                              : fmt::format("acx.keep(v_{}())", st.receiver));
+        break;
+      case Op::Return:
+        out += fmt::format("{}return {};\n", in, st.args.empty() ? "" : value(st.args[0]));
+        break;
+      case Op::Await:
+        out += fmt::format("{}acx.leave();\n{}try {{\n{}  await {};\n{}}} finally {{\n{}  acx.enter();\n{}}}\n", in, in, in,
+                           st.args.empty() ? "undefined" : value(st.args[0]), in, in, in);
+        break;
+      case Op::Thenable: {
+        std::string body;
+        block(body, st.blocks[0], depth + 1);
+        out += fmt::format("{}{}{{ then: acx.callback((resolve_{}, reject_{}) => {{\n{}{}}}) }};\n", in, bind, st.binding,
+                           st.binding, body, in);
+        break;
+      }
+      case Op::ProcessOn:
+        out += fmt::format("{}process.on({}, {});\n", in, value(st.args[0]), callback(st.blocks[0], depth));
         break;
     }
   }
@@ -227,7 +294,7 @@ class Emitter {
     if (resolvers_.empty()) return "";
     std::string out = "let";
     for (std::size_t i = 0; i < resolvers_.size(); ++i)
-      out += fmt::format("{} resolve_{}", i ? "," : "", resolvers_[i]);
+      out += fmt::format("{} resolve_{}, reject_{}", i ? "," : "", resolvers_[i], resolvers_[i]);
     return out + ";\n";
   }
 
