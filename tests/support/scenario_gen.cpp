@@ -219,7 +219,8 @@ class Builder {
         break;
       }
       case Op::ProcessOn:
-        st.args.push_back(Value::string(*rc::gen::arbitrary<bool>() ? "unhandledRejection" : "uncaughtException"));
+        st.args.push_back(
+            Value::string(*rc::gen::arbitrary<bool>() ? "unhandledRejection" : "uncaughtException"));
         st.blocks.push_back(child(env, depth));
         break;
       case Op::ClearTimeout:

@@ -72,6 +72,7 @@ void Machine::timers_phase() {
   // `loop.timers.must-run`: with no immediate and no queued destroy the loop blocks in poll until a
   // timer is due, so the phase after that runs at least one.
   bool must_run = immediates_.empty() && destroy_queue_.empty();
+  bool ran = false;
   while (true) {
     // `loop.timers.fifo`: among timers of one duration the oldest goes first; timers of different
     // durations are not ordered (`loop.timers.unordered`), so each duration's oldest is a candidate.
@@ -100,8 +101,9 @@ void Machine::timers_phase() {
     else
       drain();
     must_run = false;
+    ran = true;
   }
-  drain();  // the phase's callback scope closes
+  if (ran) drain();  // the phase's callback scope closes (only if JavaScript ran in it)
 }
 
 void Machine::check_phase() {

@@ -80,12 +80,20 @@ class NodeBackend final : public Backend {
       return BackendFailure{
           BackendFailure::Kind::TimedOut,
           fmt::format("{}: no result within {} ms; killed", spec_, options_.timeout.count()), tail(r.err)};
-    if (r.exit_code != 0)
+    auto parsed = trace::read_jsonl(r.out, spec_ + " stdout");
+    // A scenario may end the process with an uncaught exception: that is a result, not a crash,
+    // when the harness's 'exit' listener reported it as the trace's last event.
+    const bool reported_exit = parsed.ok() && !parsed.trace().events.empty() &&
+                               parsed.trace().events.back().kind == trace::EventKind::Exit &&
+                               parsed.trace().events.back().code == r.exit_code;
+    if (!reported_exit && (r.exit_code != 0 || r.signal != 0))
       return BackendFailure{BackendFailure::Kind::Crashed, fmt::format("{}: {}", spec_, describe_end(r)),
                             tail(r.err)};
-    auto parsed = trace::read_jsonl(r.out, spec_ + " stdout");
     if (!parsed.ok())
       return BackendFailure{BackendFailure::Kind::BadOutput, parsed.error().to_string(), tail(r.err)};
+    if (!reported_exit)
+      return BackendFailure{BackendFailure::Kind::BadOutput,
+                            spec_ + ": the trace does not end with its exit event", tail(r.err)};
     return std::move(parsed.trace());
   }
 

@@ -208,10 +208,12 @@ class Emitter {
         break;
       }
       case Op::PromiseResolve:
-        out += fmt::format("{}{}acx.keep(Promise.resolve({}));\n", in, bind, st.args.empty() ? "" : value(st.args[0]));
+        out += fmt::format("{}{}acx.keep(Promise.resolve({}));\n", in, bind,
+                           st.args.empty() ? "" : value(st.args[0]));
         break;
       case Op::PromiseReject:
-        out += fmt::format("{}{}acx.keep(Promise.reject({}));\n", in, bind, st.args.empty() ? "" : value(st.args[0]));
+        out += fmt::format("{}{}acx.keep(Promise.reject({}));\n", in, bind,
+                           st.args.empty() ? "" : value(st.args[0]));
         break;
       case Op::Then: {
         // Without a block, then() gets the identity function, which settles the derived promise
@@ -222,10 +224,12 @@ class Emitter {
         break;
       }
       case Op::Catch:
-        out += fmt::format("{}{}acx.keep(v_{}.catch({}));\n", in, bind, st.receiver, callback(st.blocks[0], depth, "e"));
+        out += fmt::format("{}{}acx.keep(v_{}.catch({}));\n", in, bind, st.receiver,
+                           callback(st.blocks[0], depth, "e"));
         break;
       case Op::Finally:
-        out += fmt::format("{}{}acx.keep(v_{}.finally({}));\n", in, bind, st.receiver, callback(st.blocks[0], depth));
+        out += fmt::format("{}{}acx.keep(v_{}.finally({}));\n", in, bind, st.receiver,
+                           callback(st.blocks[0], depth));
         break;
       case Op::Resolve:
       case Op::Reject:
@@ -260,8 +264,10 @@ class Emitter {
         // Scenario code runs from the call or a resumption to the next await or the end (`trace.scope`).
         std::string body;
         block(body, st.blocks[0], depth + 2);
-        out += fmt::format("{}{}async function () {{\n{}  acx.enter();\n{}  try {{\n{}{}  }} finally {{\n{}    acx.leave();\n{}  }}\n{}}};\n",
-                           in, bind, in, in, body, in, in, in, in);
+        out += fmt::format(
+            "{}{}async function () {{\n{}  acx.enter();\n{}  try {{\n{}{}  }} finally {{\n{}    "
+            "acx.leave();\n{}  }}\n{}}};\n",
+            in, bind, in, in, body, in, in, in, in);
         break;
       }
       case Op::Call:
@@ -273,14 +279,15 @@ class Emitter {
         out += fmt::format("{}return {};\n", in, st.args.empty() ? "" : value(st.args[0]));
         break;
       case Op::Await:
-        out += fmt::format("{}acx.leave();\n{}try {{\n{}  await {};\n{}}} finally {{\n{}  acx.enter();\n{}}}\n", in, in, in,
-                           st.args.empty() ? "undefined" : value(st.args[0]), in, in, in);
+        out +=
+            fmt::format("{}acx.leave();\n{}try {{\n{}  await {};\n{}}} finally {{\n{}  acx.enter();\n{}}}\n",
+                        in, in, in, st.args.empty() ? "undefined" : value(st.args[0]), in, in, in);
         break;
       case Op::Thenable: {
         std::string body;
         block(body, st.blocks[0], depth + 1);
-        out += fmt::format("{}{}{{ then: acx.callback((resolve_{}, reject_{}) => {{\n{}{}}}) }};\n", in, bind, st.binding,
-                           st.binding, body, in);
+        out += fmt::format("{}{}{{ then: acx.callback((resolve_{}, reject_{}) => {{\n{}{}}}) }};\n", in, bind,
+                           st.binding, st.binding, body, in);
         break;
       }
       case Op::ProcessOn:
