@@ -25,7 +25,9 @@ namespace {
 /// What is in scope while generating, by kind.
 struct Env {
   std::vector<std::string> hooks, als, promises, resolvable, timers, immediates, functions, thenables;
+  std::vector<std::string> sync_functions, resources, snapshots, emitters;
   enum class Context { TopLevel, Function, Async } context = Context::TopLevel;
+  bool in_catch = false;
 };
 
 class Builder {
@@ -61,6 +63,7 @@ class Builder {
     if (depth + 1 >= max_depth_) return Block{};
     Env inner = env;
     inner.context = context;
+    inner.in_catch = false;
     return block(inner, depth + 1);
   }
 
@@ -81,6 +84,16 @@ class Builder {
     if (!env.functions.empty()) possible.push_back(Op::Call);
     if (env.context != Env::Context::TopLevel) possible.push_back(Op::Return);
     if (env.context == Env::Context::Async) possible.push_back(Op::Await);
+    possible.insert(possible.end(), {Op::Snapshot, Op::NewResource, Op::NewEmitter, Op::SetInterval,
+                                     Op::PromiseAll, Op::PromiseAllSettled, Op::PromiseRace, Op::PromiseAny});
+    if (!env.als.empty()) possible.insert(possible.end(), {Op::AlsExit, Op::AlsEnterWith, Op::AlsDisable});
+    if (!env.snapshots.empty()) possible.push_back(Op::SnapshotRun);
+    if (!env.sync_functions.empty()) possible.insert(possible.end(), {Op::AlsBind, Op::StaticBind});
+    if (!env.resources.empty())
+      possible.insert(possible.end(), {Op::RunInScope, Op::EmitDestroy, Op::ObserveResource});
+    if (!env.resources.empty() && !env.sync_functions.empty()) possible.push_back(Op::ResourceBind);
+    if (!env.emitters.empty()) possible.insert(possible.end(), {Op::On, Op::Emit});
+    if (env.in_catch) possible.push_back(Op::ObserveError);
     Statement st;
     st.op = *rc::gen::elementOf(possible);
     const bool bind = *rc::gen::arbitrary<bool>();
@@ -178,7 +191,10 @@ class Builder {
         const int shape = *rc::gen::inRange(0, 3);  // catch, finally, or both
         st.labels = {""};
         if (shape != 1) {
-          st.blocks.push_back(child(env, depth, env.context));
+          Env catching = env;
+          catching.in_catch = true;
+          Block handler = depth + 1 >= max_depth_ ? Block{} : block(catching, depth + 1);
+          st.blocks.push_back(std::move(handler));
           st.labels.push_back("catch");
         }
         if (shape != 0) {
@@ -190,6 +206,7 @@ class Builder {
       case Op::Function:
       case Op::AsyncFunction:
         st.binding = fresh("f");
+        if (st.op == Op::Function) env.sync_functions.push_back(st.binding);
         st.blocks.push_back(
             child(env, depth, st.op == Op::AsyncFunction ? Env::Context::Async : Env::Context::Function));
         env.functions.push_back(st.binding);
@@ -223,6 +240,97 @@ class Builder {
             Value::string(*rc::gen::arbitrary<bool>() ? "unhandledRejection" : "uncaughtException"));
         st.blocks.push_back(child(env, depth));
         break;
+      case Op::AlsExit:
+        st.receiver = *rc::gen::elementOf(env.als);
+        st.blocks.push_back(child(env, depth));
+        break;
+      case Op::AlsEnterWith:
+        st.receiver = *rc::gen::elementOf(env.als);
+        st.args.push_back(literal());
+        break;
+      case Op::AlsDisable:
+        st.receiver = *rc::gen::elementOf(env.als);
+        break;
+      case Op::Snapshot:
+        st.binding = fresh("s");
+        env.snapshots.push_back(st.binding);
+        break;
+      case Op::SnapshotRun:
+        st.receiver = *rc::gen::elementOf(env.snapshots);
+        st.blocks.push_back(child(env, depth));
+        break;
+      case Op::AlsBind:
+      case Op::StaticBind:
+      case Op::ResourceBind:
+        if (st.op == Op::ResourceBind) st.receiver = *rc::gen::elementOf(env.resources);
+        st.args.push_back(Value::name(*rc::gen::elementOf(env.sync_functions)));
+        st.binding = fresh("b");
+        env.functions.push_back(st.binding);
+        env.sync_functions.push_back(st.binding);
+        async_[st.binding] = false;
+        break;
+      case Op::NewResource:
+        st.args.push_back(Value::string(*rc::gen::element<std::string>("A", "B", "Query")));
+        if (*rc::gen::inRange(0, 3) == 0)
+          st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(1000, 1010))));
+        st.binding = fresh("r");
+        env.resources.push_back(st.binding);
+        break;
+      case Op::RunInScope:
+        st.receiver = *rc::gen::elementOf(env.resources);
+        st.blocks.push_back(child(env, depth));
+        break;
+      case Op::EmitDestroy:
+        st.receiver = *rc::gen::elementOf(env.resources);
+        break;
+      case Op::ObserveResource:
+        st.args.push_back(Value::string(*gen_text()));
+        st.args.push_back(Value::name(*rc::gen::elementOf(env.resources)));
+        break;
+      case Op::ObserveError:
+        st.args.push_back(Value::string(*gen_text()));
+        break;
+      case Op::NewEmitter:
+        st.binding = fresh("e");
+        env.emitters.push_back(st.binding);
+        break;
+      case Op::On:
+        st.receiver = *rc::gen::elementOf(env.emitters);
+        st.args.push_back(Value::string(*rc::gen::element<std::string>("x", "y")));
+        if (!env.sync_functions.empty() && *rc::gen::arbitrary<bool>())
+          st.args.push_back(Value::name(*rc::gen::elementOf(env.sync_functions)));
+        else
+          st.blocks.push_back(child(env, depth));
+        break;
+      case Op::Emit:
+        st.receiver = *rc::gen::elementOf(env.emitters);
+        st.args.push_back(Value::string(*rc::gen::element<std::string>("x", "y")));
+        break;
+      case Op::SetInterval: {
+        st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(1, 4))));
+        st.binding = fresh("t");
+        // The interval clears itself on its first run, so that the program ends.
+        Statement clear;
+        clear.op = Op::ClearInterval;
+        clear.args.push_back(Value::name(st.binding));
+        Block body = child(env, depth);
+        body.push_back(clear);
+        st.blocks.push_back(std::move(body));
+        break;
+      }
+      case Op::ClearInterval:
+        st.args.push_back(Value::name(*rc::gen::elementOf(env.timers)));
+        break;
+      case Op::PromiseAll:
+      case Op::PromiseAllSettled:
+      case Op::PromiseRace:
+      case Op::PromiseAny: {
+        const int n = env.promises.empty() ? 0 : *rc::gen::inRange(1, 3);
+        for (int i = 0; i < n; ++i) st.args.push_back(Value::name(*rc::gen::elementOf(env.promises)));
+        st.binding = fresh("p");
+        env.promises.push_back(st.binding);
+        break;
+      }
       case Op::ClearTimeout:
         st.args.push_back(Value::name(*rc::gen::elementOf(env.timers)));
         break;

@@ -26,7 +26,24 @@ Completion Machine::call_callback(const Block& block) {
 }
 
 std::optional<std::size_t> Machine::call_function(const FunctionState& f) {
-  if (!f.async) {
+  if (f.kind == FunctionState::Kind::Bound) {
+    // `resource.bind`: a bound function calls runInAsyncScope on its resource.
+    const FunctionState target = functions_.at(f.target);
+    std::optional<std::size_t> result;
+    std::optional<RValue> thrown;
+    run_in_scope(f.resource, [&] {
+      try {
+        result = call_function(target);
+      } catch (const JsThrow& e) {
+        thrown = e.value;
+        return Completion{Completion::Kind::Throw, e.value};
+      }
+      return Completion{};
+    });
+    if (thrown) throw JsThrow{*thrown};
+    return result;
+  }
+  if (f.kind == FunctionState::Kind::Plain) {
     const Completion c = call_callback(*f.body);
     if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
     return std::nullopt;
@@ -93,7 +110,8 @@ bool Machine::unwind(Activation& act, Completion completion) {
     const Block* catch_block = c.owner->block("catch");
     const Block* finally_block = c.owner->block("finally");
     if (c.kind == Cursor::Kind::Try && catch_block && completion.kind == Completion::Kind::Throw) {
-      act.cursors.push_back(Cursor{Cursor::Kind::Catch, catch_block, 0, c.owner});
+      // The catch cursor keeps the caught value (for observeError).
+      act.cursors.push_back(Cursor{Cursor::Kind::Catch, catch_block, 0, c.owner, completion});
       return true;
     }
     if ((c.kind == Cursor::Kind::Try || c.kind == Cursor::Kind::Catch) && finally_block) {
@@ -106,6 +124,14 @@ bool Machine::unwind(Activation& act, Completion completion) {
 
 std::optional<Completion> Machine::resume(const std::shared_ptr<Activation>& act,
                                           std::optional<Completion> inject) {
+  running_.push_back(act.get());
+  auto result = step_activation(act, std::move(inject));
+  running_.pop_back();
+  return result;
+}
+
+std::optional<Completion> Machine::step_activation(const std::shared_ptr<Activation>& act,
+                                                   std::optional<Completion> inject) {
   using scenario::Op;
   Activation& a = *act;
   // A throw injected at the await point (the awaited promise was rejected).

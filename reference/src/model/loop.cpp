@@ -17,9 +17,8 @@ void Machine::drain() {
       while (!ticks_.empty()) {
         const Tick tick = ticks_.front();
         ticks_.pop_front();
-        const Stores frame = resources_[tick.id].stores;
         // `tick.destroy`: queued after the callback.
-        invoke(tick.id, resources_[tick.id].trigger, frame, tick.block, true);
+        invoke(tick.id, tick.block, [&] { queue_destroy(tick.id); });
         // `uncaught.handled`: an uncaught exception ends this drain; what is left waits for the next.
         if (interrupted_) return;
       }
@@ -52,11 +51,10 @@ void Machine::run_job(const Job& job) {
     case Job::Kind::QueueMicrotask:
       if (job.resource != 0) {
         // `microtask.resource`: runInAsyncScope, then emitDestroy.
-        invoke(job.resource, resources_[job.resource].trigger, resources_[job.resource].stores, job.block,
-               true);
+        invoke(job.resource, job.block, [&] { queue_destroy(job.resource); });
       } else {
         step();
-        Stores saved = frame_;
+        Frame saved = frame_;
         frame_ = job.frame;
         const Completion c = call_callback(*job.block);
         if (c.kind == Completion::Kind::Throw) uncaught(c.value);
@@ -94,7 +92,7 @@ void Machine::timers_phase() {
     const Timer timer = timers_[candidates[pick - stop]];
     timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(candidates[pick - stop]));
     // `timer.destroy`: a fired timeout's destroy is queued after its callback.
-    invoke(timer.id, resources_[timer.id].trigger, resources_[timer.id].stores, timer.block, true);
+    run_timer(timer);
     // `uncaught.handled`: after an uncaught exception the next timer runs before the leftover ticks.
     if (interrupted_)
       interrupted_ = false;
@@ -104,6 +102,22 @@ void Machine::timers_phase() {
     ran = true;
   }
   if (ran) drain();  // the phase's callback scope closes (only if JavaScript ran in it)
+}
+
+void Machine::run_timer(const Timer& timer) {
+  // `timer.destroy`: a fired timeout's destroy is queued after its callback; an interval is armed
+  // again (same id, no new init) unless its callback cleared it (`timer.interval`).
+  running_timers_[timer.id] = false;
+  invoke(timer.id, timer.block, [&] {
+    if (!timer.interval && !running_timers_[timer.id]) queue_destroy(timer.id);
+  });
+  const bool cleared = running_timers_[timer.id];
+  running_timers_.erase(timer.id);
+  if (timer.interval && !cleared) {
+    Timer again = timer;
+    again.created = created_counter_++;
+    timers_.push_back(again);
+  }
 }
 
 void Machine::check_phase() {
@@ -119,7 +133,7 @@ void Machine::check_phase() {
   immediates_.clear();
   for (const Immediate& imm : batch) {
     if (!finished_immediates_.insert(imm.id).second) continue;  // cleared before it ran
-    invoke(imm.id, resources_[imm.id].trigger, resources_[imm.id].stores, imm.block, true);
+    invoke(imm.id, imm.block, [&] { queue_destroy(imm.id); });
     if (interrupted_)
       interrupted_ = false;
     else

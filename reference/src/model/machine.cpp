@@ -100,22 +100,32 @@ const Bound& Machine::bound(const std::string& name) const {
 
 // Resource 0 stands for Node's `topLevelResource`, what executionAsyncResource() returns when the
 // stack is empty (inside microtasks); it is a different object from the main script's resource.
-Stores& Machine::resource_stores(AsyncId id) {
-  return resources_[id].stores;
-}
-
-Stores Machine::current_stores() {
-  if (profile_.als_model == AlsModel::Frame) return frame_;
+Slots& Machine::current_slots() {
   // `als.hook.resource`: getStore() reads executionAsyncResource(), `topLevelResource` when the
   // stack is empty.
-  return resource_stores(stack_.empty() ? 0 : stack_.back().resource);
+  Slots& slots = resources_[stack_.empty() ? 0 : stack_.back().resource].slots;
+  if (slots.size() < als_.size()) slots.resize(als_.size());
+  return slots;
 }
 
 Value Machine::store_of(std::size_t als) {
-  if (!als_[als].created) return Value::undefined();
-  if (profile_.als_model == AlsModel::Hook && !als_[als].enabled) return Value::undefined();
-  const Stores stores = current_stores();
-  return als < stores.size() ? stores[als] : Value::undefined();
+  const AlsState& a = als_[als];
+  if (!a.created) return Value::undefined();
+  if (profile_.als_model == AlsModel::Frame) {
+    // `als.default-value`: a frame without the key gives the instance's default.
+    if (frame_ && als < frame_->size() && (*frame_)[als]) return *(*frame_)[als];
+    return a.default_value.value_or(Value::undefined());
+  }
+  if (!a.enabled) return a.default_value.value_or(Value::undefined());
+  const auto& slot = current_slots()[als];
+  return slot ? *slot : a.default_value.value_or(Value::undefined());
+}
+
+Frame Machine::frame_with(std::size_t als, std::optional<Value> value) const {
+  auto next = std::make_shared<Slots>(frame_ ? *frame_ : Slots{});
+  if (next->size() < als_.size()) next->resize(als_.size());
+  (*next)[als] = std::move(value);
+  return next;
 }
 
 // ---- hooks ---------------------------------------------------------------------------------
@@ -189,7 +199,11 @@ void Machine::emit_init(AsyncId id, const std::string& type, AsyncId trigger) {
   // `als.hook.copy-at-init`: the internal hook copies each store from the current resource.
   if (profile_.als_model == AlsModel::Hook && !mutated("als.propagation") &&
       std::find(active_.begin(), active_.end(), storage_hook_) != active_.end()) {
-    r.stores = current_stores();
+    // Only enabled instances propagate (`_propagate` checks `this.enabled`).
+    const Slots current = current_slots();
+    r.slots.assign(als_.size(), std::nullopt);
+    for (std::size_t i = 0; i < als_.size(); ++i)
+      if (als_[i].enabled) r.slots[i] = current[i];
   }
   const AsyncId current = eid();
   const auto active = active_;
@@ -209,7 +223,7 @@ void Machine::emit_init(AsyncId id, const std::string& type, AsyncId trigger) {
 AsyncId Machine::init_resource(const std::string& type, AsyncId trigger) {
   const AsyncId id = new_id();
   // `als.frame.capture`: resources capture the current frame when they are created.
-  if (profile_.als_model == AlsModel::Frame) resources_[id].stores = frame_;
+  if (profile_.als_model == AlsModel::Frame) resources_[id].frame = frame_;
   emit_init(id, type, trigger);
   return id;
 }
@@ -256,21 +270,18 @@ void Machine::queue_destroy(AsyncId id) {
   if (has(&HookState::destroy) && id > 0) destroy_queue_.push_back(id);
 }
 
-void Machine::invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Block* block,
-                     bool destroy_after) {
+void Machine::invoke(AsyncId id, const Block* block, const std::function<void()>& finally) {
   step();
+  const Resource& r = resources_[id];
   // `stack.push`: the callback runs with eid = its resource and tid = that resource's trigger.
-  stack_.push_back(ExecFrame{id, trigger, id});
-  Stores saved;
-  if (profile_.als_model == AlsModel::Frame) {
-    saved = frame_;
-    // `als.frame.restore-on-callback`, mutated by `als.propagation`.
-    frame_ = mutated("als.propagation") ? Stores{} : frame;
-  }
+  stack_.push_back(ExecFrame{id, r.trigger, id});
+  Frame saved = frame_;
+  // `als.frame.restore-on-callback`, mutated by `als.propagation`.
+  if (profile_.als_model == AlsModel::Frame) frame_ = mutated("als.propagation") ? nullptr : r.frame;
   if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, id);
   Completion c;
   if (block) c = call_callback(*block);
-  if (destroy_after) queue_destroy(id);
+  if (finally) finally();  // e.g. queue the destroy, before after (as Node's finally blocks do)
   if (c.kind == Completion::Kind::Throw) {
     // `uncaught.handler`: after the handlers, Node emits after for the whole stack and clears it.
     uncaught(c.value);
@@ -278,7 +289,22 @@ void Machine::invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Blo
     emit_each(&HookState::after, EventKind::After, id);
     stack_.pop_back();
   }
-  if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
+  frame_ = std::move(saved);
+}
+
+Completion Machine::run_in_scope(AsyncId id, const std::function<Completion()>& body) {
+  // `resource.run-in-scope`: emitBefore (push, before hooks), the function in the resource's context,
+  // then emitAfter in a finally block, so also when it throws.
+  const Resource& r = resources_[id];
+  stack_.push_back(ExecFrame{id, r.trigger, id});
+  Frame saved = frame_;
+  if (profile_.als_model == AlsModel::Frame) frame_ = r.frame;
+  emit_each(&HookState::before, EventKind::Before, id);
+  const Completion c = body();
+  emit_each(&HookState::after, EventKind::After, id);
+  if (!stack_.empty()) stack_.pop_back();
+  frame_ = std::move(saved);
+  return c;
 }
 
 // ---- statements ----------------------------------------------------------------------------
@@ -307,6 +333,7 @@ void Machine::exec(const Statement& st) {
       const std::size_t a = als_index_.at(st.binding);
       names_[st.binding] = Bound{Kind::Als, a};
       als_[a].created = true;
+      if (profile_.als_default_value && st.args.size() > 1) als_[a].default_value = st.args[1];
       if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction)
         enable_als(a);
       break;
@@ -331,7 +358,7 @@ void Machine::exec(const Statement& st) {
       // Node 24: `if (AsyncContextFrame.current() || enabledHooksExist())`; a frame exists once any
       // run has happened (run restores the prior value with a new frame).
       const bool with_resource =
-          profile_.microtask_resource == MicrotaskResource::Always || !frame_.empty() || !active_.empty();
+          profile_.microtask_resource == MicrotaskResource::Always || frame_ != nullptr || !active_.empty();
       if (with_resource) job.resource = init_resource("Microtask", default_trigger());
       job.frame = frame_;
       jobs_.push_back(std::move(job));
@@ -352,12 +379,18 @@ void Machine::exec(const Statement& st) {
       if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Immediate, static_cast<std::size_t>(id)};
       break;
     }
-    case Op::ClearTimeout: {
-      // `timer.clear`: a pending timer is removed and its destroy queued; a fired or cleared one is left.
+    case Op::ClearTimeout:
+    case Op::ClearInterval: {
+      // `timer.clear`: a pending timer is removed and its destroy queued; so is a running one (an
+      // interval is then not armed again); a fired or cleared one is left alone.
       const auto id = static_cast<AsyncId>(bound(st.args[0].text).index);
       auto it = std::find_if(timers_.begin(), timers_.end(), [&](const Timer& t) { return t.id == id; });
       if (it != timers_.end()) {
         timers_.erase(it);
+        queue_destroy(id);
+      } else if (auto running = running_timers_.find(id);
+                 running != running_timers_.end() && !running->second) {
+        running->second = true;
         queue_destroy(id);
       }
       break;
@@ -452,10 +485,12 @@ void Machine::exec(const Statement& st) {
     case Op::AsyncFunction:
       names_[st.binding] =
           Bound{st.op == Op::Function ? Kind::Function : Kind::AsyncFunction, functions_.size()};
-      functions_.push_back(FunctionState{&st.blocks[0], st.op == Op::AsyncFunction});
+      functions_.push_back(
+          FunctionState{st.op == Op::AsyncFunction ? FunctionState::Kind::Async : FunctionState::Kind::Plain,
+                        &st.blocks[0]});
       break;
     case Op::Call: {
-      const auto promise = call_function(functions_[bound(st.receiver).index]);
+      const auto promise = call_function(functions_.at(bound(st.receiver).index));
       if (promise && !st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, *promise};
       break;
     }
@@ -463,12 +498,183 @@ void Machine::exec(const Statement& st) {
       (st.args[0].text == "unhandledRejection" ? unhandled_rejection_handlers_ : uncaught_exception_handlers_)
           .push_back(&st.blocks[0]);
       break;
+    case Op::AlsExit:
+      als_run(st);
+      break;
+    case Op::AlsEnterWith:
+      enter_with(bound(st.receiver).index, st.args[0]);
+      break;
+    case Op::AlsDisable:
+      disable_als(bound(st.receiver).index);
+      break;
+    case Op::Snapshot: {
+      // `als.snapshot`: AsyncResource.bind((cb, ...args) => cb(...args)): a resource made now.
+      const AsyncId id = init_resource("bound-anonymous-fn", default_trigger());
+      names_[st.binding] = Bound{Kind::Snapshot, static_cast<std::size_t>(id)};
+      break;
+    }
+    case Op::SnapshotRun: {
+      const auto id = static_cast<AsyncId>(bound(st.receiver).index);
+      const Completion c = run_in_scope(id, [&] { return call_callback(st.blocks[0]); });
+      if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
+      break;
+    }
+    case Op::AlsBind:
+    case Op::StaticBind:
+    case Op::ResourceBind: {
+      // `resource.bind`: the static forms make a resource now ('bound-anonymous-fn': our functions
+      // have no name); the instance form binds to that resource.
+      const std::size_t target = bound(st.args[0].text).index;
+      const AsyncId id = st.op == Op::ResourceBind ? static_cast<AsyncId>(bound(st.receiver).index)
+                                                   : init_resource("bound-anonymous-fn", default_trigger());
+      FunctionState f{FunctionState::Kind::Bound};
+      f.resource = id;
+      f.target = target;
+      names_[st.binding] = Bound{Kind::BoundFunction, functions_.size()};
+      functions_.push_back(f);
+      break;
+    }
+    case Op::NewResource:
+      new_resource(st);
+      break;
+    case Op::RunInScope: {
+      const auto id = static_cast<AsyncId>(bound(st.receiver).index);
+      const Completion c = run_in_scope(id, [&] { return call_callback(st.blocks[0]); });
+      if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
+      break;
+    }
+    case Op::EmitDestroy:
+      // `resource.emit-destroy`: every call queues a destroy (a second call is not an error).
+      queue_destroy(static_cast<AsyncId>(bound(st.receiver).index));
+      break;
+    case Op::ObserveResource: {
+      const auto id = static_cast<AsyncId>(bound(st.args[1].text).index);
+      trace::Event e;
+      e.kind = EventKind::Resource;
+      e.label = st.args[0].text;
+      e.id = id;
+      e.trigger = resources_[id].trigger;
+      emit(std::move(e));
+      break;
+    }
+    case Op::ObserveError: {
+      trace::Event e;
+      e.kind = EventKind::Observe;
+      e.label = st.args[0].text;
+      e.eid = eid();
+      e.tid = tid();
+      for (std::size_t i = 0; i < als_.size(); ++i)
+        e.stores.emplace_back(als_[i].name, to_literal(store_of(i)));
+      // The innermost catch block being run holds the caught value.
+      for (auto act = running_.rbegin(); act != running_.rend() && !e.error; ++act)
+        for (auto c = (*act)->cursors.rbegin(); c != (*act)->cursors.rend(); ++c)
+          if (c->kind == Activation::Cursor::Kind::Catch) {
+            const RValue& v = c->pending.value;
+            e.error = v.error.empty() ? to_literal(v.literal) : v.error;
+            break;
+          }
+      emit(std::move(e));
+      break;
+    }
+    case Op::NewEmitter:
+      names_[st.binding] = Bound{Kind::Emitter, emitters_.size()};
+      emitters_.emplace_back();
+      break;
+    case Op::On: {
+      Listener l{st.blocks.empty() ? nullptr : &st.blocks[0], std::nullopt};
+      if (st.args.size() > 1) l.function = bound(st.args[1].text).index;
+      emitters_[bound(st.receiver).index][st.args[0].text].push_back(l);
+      break;
+    }
+    case Op::Emit:
+      emit_event(bound(st.receiver).index, st.args[0].text);
+      break;
+    case Op::SetInterval: {
+      const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.interval`
+      const std::int64_t requested = st.args[0].number;
+      const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
+      timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++, true});
+      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Timer, static_cast<std::size_t>(id)};
+      break;
+    }
+    case Op::PromiseAll:
+    case Op::PromiseAllSettled:
+    case Op::PromiseRace:
+    case Op::PromiseAny:
+      combinator(st);
+      break;
     case Op::Throw:
       throw JsThrow{arg(0)};
     case Op::Try:
     case Op::Return:
     case Op::Await:
       break;  // Control flow: handled by resume() in activation.cpp.
+  }
+}
+
+void Machine::new_resource(const Statement& st) {
+  // `resource.options`: new AsyncResource(type, opts) validates, then takes an id and emits init
+  // (lib/async_hooks.js); the legacy number form gives the trigger directly.
+  const Value type = st.args.empty() ? Value::undefined() : st.args[0];
+  if (type.kind != Value::Kind::String) throw JsThrow{RValue::failure("ERR_INVALID_ARG_TYPE")};
+  AsyncId trigger = default_trigger();
+  bool valid = true;
+  if (st.args.size() > 1) {
+    const Value& opts = st.args[1];
+    if (opts.kind == Value::Kind::Null) throw JsThrow{RValue::failure("TypeError")};  // opts.triggerAsyncId
+    const Value* given = nullptr;
+    if (opts.kind == Value::Kind::Object) {
+      for (std::size_t k = 0; k < opts.keys.size(); ++k)
+        if (opts.keys[k] == "triggerAsyncId" && opts.fields[k].kind != Value::Kind::Undefined)
+          given = &opts.fields[k];
+    } else if (opts.kind != Value::Kind::Undefined) {
+      given = &opts;  // a number is the legacy triggerAsyncId; anything else fails the check
+    }
+    if (given) {
+      valid = given->kind == Value::Kind::Number && given->number >= -1;
+      trigger = given->number;
+    }
+  }
+  if (!valid) throw JsThrow{RValue::failure("ERR_INVALID_ASYNC_ID")};
+  if (type.text.empty() && !active_.empty() && has(&HookState::init))
+    throw JsThrow{RValue::failure("ERR_ASYNC_TYPE")};
+  const AsyncId id = init_resource(type.text, trigger);
+  names_[st.binding] = Bound{Kind::Resource, static_cast<std::size_t>(id)};
+}
+
+void Machine::combinator(const Statement& st) {
+  // `promise.combinators`: the result promise first, then then() on each input with element
+  // functions; the last element (all, allSettled), the first settlement (race) or the first
+  // fulfilment (any) settles the result.
+  const std::size_t result = create_promise(std::nullopt);
+  if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, result};
+  auto shared = std::make_shared<Combinator>(Combinator{st.op, result, st.args.size()});
+  for (const auto& a : st.args) {
+    Handler fulfil{Handler::Kind::Element};
+    fulfil.combinator = shared;
+    Handler reject_h{Handler::Kind::ElementReject};
+    reject_h.combinator = shared;
+    then_with(bound(a.text).index, std::move(fulfil), std::move(reject_h));
+  }
+  if (st.args.empty()) {
+    if (st.op == scenario::Op::PromiseAll || st.op == scenario::Op::PromiseAllSettled)
+      resolve(result, RValue::of({}));
+    else if (st.op == scenario::Op::PromiseAny)
+      reject(result, RValue::failure("AggregateError"));
+  }
+}
+
+void Machine::emit_event(std::size_t emitter, const std::string& name) {
+  // `emitter.listeners`: emit() calls the listeners synchronously, in registration order, in the
+  // emitter's caller's context; a bound function runs in its own resource.
+  const auto listeners = emitters_[emitter][name];
+  for (const Listener& l : listeners) {
+    if (l.block) {
+      const Completion c = call_callback(*l.block);
+      if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
+    } else {
+      call_function(functions_.at(*l.function));
+    }
   }
 }
 
@@ -491,38 +697,66 @@ void Machine::enable_als(std::size_t a) {
 
 void Machine::als_run(const Statement& st) {
   const std::size_t a = bound(st.receiver).index;
-  const Value& value = st.args[0];
-  // `als.run.same-store`: running with the store that is already current just calls the callback
-  // (both models), so no frame is made and, in the hook model, the internal hook is not enabled.
-  if (store_of(a) == value) {
-    const Completion c = call_block(st.blocks[0]);
-    if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
-    return;
-  }
+  // `als.exit`: exit(fn) is run(undefined, fn) in the frame model; the hook model disables the
+  // instance around fn.
+  const bool exit = st.op == scenario::Op::AlsExit;
+  const Value value = exit ? Value::undefined() : st.args[0];
   Completion c;
-  if (profile_.als_model == AlsModel::Frame) {
-    // `als.run` (frame model): a new frame with this store, the previous frame restored afterwards
-    // (also when the callback throws).
-    Stores prior = frame_;
-    if (frame_.size() <= a) frame_.resize(a + 1);
-    frame_[a] = value;
+  if (exit && profile_.als_model == AlsModel::Hook) {
+    if (!als_[a].enabled) {
+      c = call_block(st.blocks[0]);
+    } else {
+      disable_als(a);
+      c = call_block(st.blocks[0]);
+      enable_als(a);
+    }
+  } else if (store_of(a) == value) {
+    // `als.run.same-store`: running with the store that is already current just calls the callback
+    // (both models), so no frame is made and, in the hook model, the internal hook is not enabled.
     c = call_block(st.blocks[0]);
-    // Node restores with enterWith(prior): the frame object exists from now on, even when every
-    // store in it is undefined (this matters to `microtask.resource`).
-    if (prior.size() <= a) prior.resize(a + 1);
-    frame_ = std::move(prior);
+  } else if (profile_.als_model == AlsModel::Frame) {
+    // `als.run` (frame model): enterWith(store), the callback, then enterWith(prior) in a finally
+    // block: afterwards the frame holds the prior value explicitly.
+    const Value prior = store_of(a);
+    frame_ = frame_with(a, value);
+    c = call_block(st.blocks[0]);
+    frame_ = frame_with(a, prior);
   } else {
     // `als.run` (hook model): the store is written onto the current resource and restored afterwards.
     enable_als(a);
     const AsyncId resource = stack_.empty() ? 0 : stack_.back().resource;
-    Stores& slots = resource_stores(resource);
-    if (slots.size() <= a) slots.resize(a + 1);
-    const Value old = slots[a];
-    slots[a] = value;
+    const auto old = current_slots()[a];
+    current_slots()[a] = value;
     c = call_block(st.blocks[0]);
-    resource_stores(resource)[a] = old;  // look the slots up again: the map may have grown
+    Slots& slots = resources_[resource].slots;  // the resource the store was written on
+    if (slots.size() <= a) slots.resize(a + 1);
+    slots[a] = old;
   }
   if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
+}
+
+void Machine::disable_als(std::size_t a) {
+  // `als.disable`: the hook model stops propagating the instance and, when no instance is left,
+  // disables its internal hook; the frame model deletes the key from the current frame, in place.
+  if (profile_.als_model == AlsModel::Frame) {
+    if (frame_ && a < frame_->size()) (*frame_)[a].reset();
+    return;
+  }
+  if (!als_[a].enabled) return;
+  als_[a].enabled = false;
+  if (std::none_of(als_.begin(), als_.end(), [](const AlsState& s) { return s.enabled; }))
+    disable_hook(storage_hook_);
+}
+
+void Machine::enter_with(std::size_t a, const Value& value) {
+  // `als.enter-with`: the frame model replaces the current frame; the hook model writes the store
+  // onto executionAsyncResource(), where it stays for later callbacks of that resource.
+  if (profile_.als_model == AlsModel::Frame) {
+    frame_ = frame_with(a, value);
+    return;
+  }
+  enable_als(a);
+  current_slots()[a] = value;
 }
 
 }  // namespace detail

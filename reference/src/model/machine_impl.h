@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,8 +26,11 @@ using trace::AsyncId;
 using trace::EventKind;
 using trace::kNaNId;
 
-/// One value per AsyncLocalStorage (index = declaration order); missing entries are `undefined`.
-using Stores = std::vector<Value>;
+/// One slot per AsyncLocalStorage (index = declaration order); nullopt: the store is not set.
+using Slots = std::vector<std::optional<Value>>;
+/// Frame model: an AsyncContextFrame, shared by everything that captured it (nullptr: no frame).
+/// Frames are replaced, not changed, except by disable(), which deletes a key in place.
+using Frame = std::shared_ptr<Slots>;
 
 /// Thrown to unwind a run when the sink stops it, the step limit is hit or a name is unbound.
 struct StopRun {
@@ -42,6 +47,8 @@ struct RValue {
   enum class Ref { None, Promise, Thenable } ref = Ref::None;
   Value literal;
   std::size_t index = 0;
+  std::string error;  ///< An error the runtime throws: its code (ERR_...) or name (TypeError).
+  static RValue failure(std::string code) { return RValue{Ref::None, {}, 0, std::move(code)}; }
   static RValue of(Value v) { return RValue{Ref::None, std::move(v), 0}; }
   static RValue promise(std::size_t p) { return RValue{Ref::Promise, {}, p}; }
   static RValue thenable(std::size_t t) { return RValue{Ref::Thenable, {}, t}; }
@@ -67,7 +74,7 @@ struct Activation {
     const Block* block = nullptr;
     std::size_t next = 0;
     const Statement* owner = nullptr;  ///< The try statement of Try/Catch/Finally cursors.
-    Completion pending;                ///< Finally: the completion to resume after the block.
+    Completion pending;  ///< Finally: the completion to resume after the block; Catch: the caught throw.
   };
   std::vector<Cursor> cursors;
   bool async = false;
@@ -77,9 +84,8 @@ struct Activation {
 struct Resource {
   std::string type;
   AsyncId trigger = 0;
-  /// Hook model: the resource's own store slots (`als.hook.copy-at-init`).
-  /// Frame model: the frame captured at creation (`als.frame.capture`).
-  Stores stores;
+  Slots slots;  ///< Hook model: the resource's own store slots (`als.hook.copy-at-init`).
+  Frame frame;  ///< Frame model: the frame captured at creation (`als.frame.capture`).
 };
 
 /// An entry of the execution stack (`stack.push`): what executionAsyncId()/triggerAsyncId() return.
@@ -97,8 +103,11 @@ struct HookState {
 struct AlsState {
   std::string name;
   bool created = false;
-  bool enabled = false;  ///< Hook model: set by the first run (`als.hook.enable`).
+  bool enabled = false;                ///< Hook model: set by the first run (`als.hook.enable`).
+  std::optional<Value> default_value;  ///< `als.default-value` (variation point).
 };
+
+struct Combinator;
 
 /// Shared "already resolved" flag of a pair of resolving functions.
 using ResolvedFlag = std::shared_ptr<bool>;
@@ -116,18 +125,21 @@ struct Handler {
     RejectTarget,   ///< a fresh reject function of `target`
     Resume,         ///< resumes `activation` at its await with the value
     ResumeThrow,    ///< resumes `activation` by throwing the reason at its await
+    Element,        ///< a combinator's element function (fulfilled)
+    ElementReject,  ///< a combinator's element function (rejected)
   } kind = Kind::None;
   const Block* block = nullptr;
   RValue value;
   std::size_t target = 0;
   ResolvedFlag flag;
   std::shared_ptr<Activation> activation;
+  std::shared_ptr<Combinator> combinator;
 };
 
 struct Reaction {
   std::size_t derived = 0;  ///< The promise then() returned (await: its throwaway promise).
   Handler on_fulfilled, on_rejected;
-  Stores frame;  ///< Frame model: the frame current at then() (`als.frame.capture`).
+  Frame frame;  ///< Frame model: the frame current at then() (`als.frame.capture`).
   /// The thenable job's fast path: `derived` is the promise being resolved, settled directly and
   /// without before/after (`promise.adopt`).
   bool direct = false;
@@ -149,8 +161,22 @@ struct ThenableState {
 };
 
 struct FunctionState {
-  const Block* body;
-  bool async;
+  enum class Kind { Plain, Async, Bound } kind;
+  const Block* body = nullptr;  ///< Plain and async functions.
+  AsyncId resource = 0;         ///< Bound: the AsyncResource it runs in.
+  std::size_t target = 0;       ///< Bound: the function it calls.
+};
+
+/// Promise.all/allSettled/race/any: what the element functions share.
+struct Combinator {
+  scenario::Op op;
+  std::size_t result;
+  std::size_t remaining;
+};
+
+struct Listener {
+  const Block* block;                   ///< e.on("x") { ... }
+  std::optional<std::size_t> function;  ///< e.on("x", f)
 };
 
 struct Job {
@@ -160,7 +186,7 @@ struct Job {
   bool rejected = false;         ///< Reaction jobs: which handler runs.
   AsyncId resource = 0;          ///< QueueMicrotask: its Microtask resource, 0 when none.
   const Block* block = nullptr;  ///< QueueMicrotask.
-  Stores frame;                  ///< QueueMicrotask without a resource, ResolveThenable: captured frame.
+  Frame frame;                   ///< QueueMicrotask without a resource, ResolveThenable: captured frame.
   std::size_t promise = 0;       ///< ResolveThenable: the promise being resolved.
   RValue thenable;               ///< ResolveThenable: what it adopts.
 };
@@ -175,6 +201,7 @@ struct Timer {
   std::int64_t duration;  ///< Effective duration (`loop.timers.minimum`).
   const Block* block;
   std::uint64_t created;  ///< Creation order, for `loop.timers.fifo` and eligibility.
+  bool interval = false;
 };
 
 struct Immediate {
@@ -185,7 +212,7 @@ struct Immediate {
 /// A rejection waiting for processPromiseRejections (`rejection.unhandled`).
 struct PendingRejection {
   std::size_t promise;
-  Stores frame;  ///< Frame model: the frame at rejection time.
+  Frame frame;  ///< Frame model: the frame at rejection time.
 };
 
 /// A name's current binding.
@@ -205,9 +232,11 @@ class Machine {
   AsyncId eid() const { return stack_.empty() ? 0 : stack_.back().eid; }
   AsyncId tid() const { return stack_.empty() ? 0 : stack_.back().tid; }
   AsyncId default_trigger() const { return eid(); }
-  Stores& resource_stores(AsyncId id);
-  Stores current_stores();
+  /// Hook model: the slots of executionAsyncResource() (`als.hook.resource`).
+  Slots& current_slots();
   Value store_of(std::size_t als);
+  /// Frame model: a new frame, the current one with `als` set to `value` (enterWith).
+  Frame frame_with(std::size_t als, std::optional<Value> value) const;
 
   // ---- hooks (spec/hooks.md) ----
   bool has(bool HookState::*callback) const;
@@ -226,12 +255,16 @@ class Machine {
   void queue_destroy(AsyncId id);
   /// Runs `block` as the callback of resource `id` (`hooks.before-after`, `stack.push`); an
   /// exception that escapes it is uncaught (`uncaught.handler`).
-  void invoke(AsyncId id, AsyncId trigger, const Stores& frame, const Block* block, bool destroy_after);
+  void invoke(AsyncId id, const Block* block, const std::function<void()>& finally);
+  /// runInAsyncScope: before, the block in the resource's context, after (also on a throw).
+  Completion run_in_scope(AsyncId resource, const std::function<Completion()>& body);
 
   // ---- code: statements, blocks, functions (activation.cpp) ----
   void exec(const Statement& st);
   /// Runs an activation until it completes or suspends at an await (nullopt).
   std::optional<Completion> resume(const std::shared_ptr<Activation>& act, std::optional<Completion> inject);
+  std::optional<Completion> step_activation(const std::shared_ptr<Activation>& act,
+                                            std::optional<Completion> inject);
   bool unwind(Activation& act, Completion completion);
   /// Runs a block synchronously as the body of a function (a callback): its completion.
   Completion call_block(const Block& block);
@@ -239,11 +272,16 @@ class Machine {
   Completion call_callback(const Block& block);
   /// Calls a scenario function; an async one returns its promise.
   std::optional<std::size_t> call_function(const FunctionState& f);
+  void new_resource(const Statement& st);
+  void combinator(const Statement& st);
+  void emit_event(std::size_t emitter, const std::string& name);
   void await(const std::shared_ptr<Activation>& act, const RValue& value);
   void finish_async(const Activation& act, const Completion& c);
   void observe(const Statement& st);
   void als_run(const Statement& st);
   void enable_als(std::size_t als);
+  void disable_als(std::size_t als);
+  void enter_with(std::size_t als, const Value& value);
   RValue evaluate(const Value& v) const;
   /// An exception reached the event loop (`uncaught.handler`, `uncaught.exit`).
   void uncaught(const RValue& reason);
@@ -271,6 +309,7 @@ class Machine {
   void run_microtasks();
   void run_job(const Job& job);
   void timers_phase();
+  void run_timer(const Timer& timer);
   void check_phase();
 
   /// The object a name is bound to now; stops the run (RunStatus::Unbound) if its statement has
@@ -287,7 +326,7 @@ class Machine {
   AsyncId id_counter_ = kModelRootId;
   std::vector<ExecFrame> stack_;
   std::unordered_map<AsyncId, Resource> resources_;
-  Stores frame_;  ///< Frame model: the current AsyncContextFrame.
+  Frame frame_;  ///< Frame model: the current AsyncContextFrame.
 
   std::vector<HookState> hooks_;     ///< Declared hooks; the last one is ALS's internal hook.
   std::size_t storage_hook_ = 0;     ///< Index of the hook model's internal init hook.
@@ -308,6 +347,8 @@ class Machine {
     ResolvedFlag flag;
   };
   std::vector<ThenableCall> thenable_calls_;
+  std::vector<std::map<std::string, std::vector<Listener>>> emitters_;
+  std::vector<const Activation*> running_;  ///< Activations being stepped, innermost last.
 
   std::vector<const Block*> unhandled_rejection_handlers_, uncaught_exception_handlers_;
   std::deque<PendingRejection> pending_rejections_;
@@ -316,6 +357,7 @@ class Machine {
   std::deque<Tick> ticks_;
   std::deque<Job> jobs_;
   std::vector<Timer> timers_;
+  std::unordered_map<AsyncId, bool> running_timers_;  ///< Timers whose callback runs -> cleared meanwhile.
   std::deque<Immediate> immediates_;
   std::unordered_set<AsyncId> finished_immediates_;  ///< Run or cleared: processImmediate skips them.
   std::vector<AsyncId> destroy_queue_;

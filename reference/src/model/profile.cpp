@@ -59,7 +59,8 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
     if (!j.contains("variation_points") || !j["variation_points"].is_object())
       throw Bad{"missing \"variation_points\" object"};
     const auto& points = j["variation_points"];
-    static const std::set<std::string> known = {"als.model", "als.hook.enable", "microtask.resource"};
+    static const std::set<std::string> known = {"als.model", "als.hook.enable", "microtask.resource",
+                                                "als.default-value"};
     for (const auto& [key, value] : points.items())
       if (!known.contains(key)) throw Bad{fmt::format("unknown variation point \"{}\"", key)};
     p.als_model = pick<AlsModel>(points, "als.model", {{"hook", AlsModel::Hook}, {"frame", AlsModel::Frame}},
@@ -71,6 +72,8 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
         points, "microtask.resource",
         {{"always", MicrotaskResource::Always}, {"when-frame-or-hooks", MicrotaskResource::WhenFrameOrHooks}},
         p.evidence);
+    p.als_default_value =
+        pick<bool>(points, "als.default-value", {{"honoured", true}, {"ignored", false}}, p.evidence);
     return p;
   } catch (const Bad& bad) {
     return ProfileError{file, bad.message};

@@ -134,7 +134,7 @@ void Machine::run_thenable_job(const Job& job) {
     stack_.push_back(ExecFrame{promises_[p].id, promises_[p].trigger, promises_[p].id});
     emit_each(&HookState::before, EventKind::Before, promises_[p].id);
   }
-  Stores saved = frame_;
+  Frame saved = frame_;
   if (profile_.als_model == AlsModel::Frame) frame_ = job.frame;  // captured when the job was made
   auto flag = std::make_shared<bool>(false);
   if (job.thenable.ref == RValue::Ref::Promise) {
@@ -218,6 +218,35 @@ Completion Machine::run_handler(const Handler& h, const RValue& argument) {
           reject_unchecked(h.target, argument);
       }
       return Completion{Completion::Kind::Return, RValue::of({})};
+    case K::Element:
+    case K::ElementReject: {
+      Combinator& comb = *h.combinator;
+      const bool fulfilled = h.kind == K::Element;
+      switch (comb.op) {
+        case scenario::Op::PromiseAll:
+          if (!fulfilled)
+            reject(comb.result, argument);
+          else if (--comb.remaining == 0)
+            resolve(comb.result, RValue::of({}));
+          break;
+        case scenario::Op::PromiseAllSettled:
+          if (--comb.remaining == 0) resolve(comb.result, RValue::of({}));
+          break;
+        case scenario::Op::PromiseRace:
+          if (fulfilled)
+            resolve(comb.result, argument);
+          else
+            reject(comb.result, argument);
+          break;
+        default:  // any
+          if (fulfilled)
+            resolve(comb.result, argument);
+          else if (--comb.remaining == 0)
+            reject(comb.result, RValue::failure("AggregateError"));
+          break;
+      }
+      return Completion{Completion::Kind::Return, RValue::of({})};
+    }
     case K::Resume:
     case K::ResumeThrow: {
       // `function.await`: the continuation runs as this reaction's handler (scenario code again).
@@ -255,10 +284,9 @@ void Machine::run_reaction(const Job& job) {
     stack_.push_back(ExecFrame{d.id, d.trigger, d.id});
     if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, d.id);
   }
-  Stores saved;
+  Frame saved = frame_;
   if (profile_.als_model == AlsModel::Frame) {
-    saved = frame_;
-    frame_ = mutated("als.propagation") ? Stores{} : reaction.frame;  // `als.frame.capture`
+    frame_ = mutated("als.propagation") ? nullptr : reaction.frame;  // `als.frame.capture`
   }
   const Handler& handler = job.rejected ? reaction.on_rejected : reaction.on_fulfilled;
   Completion c = run_handler(handler, job.argument);
@@ -292,7 +320,7 @@ bool Machine::process_rejections() {
     const PromiseState& p = promises_[pending.promise];
     const bool pushed = p.id != 0;
     if (pushed) stack_.push_back(ExecFrame{p.id, p.trigger, p.id});
-    Stores saved = frame_;
+    Frame saved = frame_;
     // `rejection.context` (variation point in effect): the frame at rejection time (frame model);
     // the promise's own stores, copied at its creation (hook model).
     if (profile_.als_model == AlsModel::Frame) frame_ = pending.frame;

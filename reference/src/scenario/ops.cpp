@@ -25,6 +25,14 @@ std::string_view kind_name(Kind kind) {
       return "async function";
     case Kind::Thenable:
       return "thenable";
+    case Kind::Snapshot:
+      return "snapshot";
+    case Kind::BoundFunction:
+      return "bound function";
+    case Kind::Resource:
+      return "AsyncResource";
+    case Kind::Emitter:
+      return "EventEmitter";
   }
   return "?";
 }
@@ -37,7 +45,7 @@ const std::vector<OpSpec>& table() {
       {Op::CreateHook, "createHook", Kind::None, {A::HookCallbacks}, 0, {}, 0, Kind::Hook},
       {Op::HookEnable, "enable", Kind::Hook, {}, 0, {}, 0, Kind::None},
       {Op::HookDisable, "disable", Kind::Hook, {}, 0, {}, 0, Kind::None},
-      {Op::NewAls, "new AsyncLocalStorage", Kind::None, {}, 0, {}, 0, Kind::Als},
+      {Op::NewAls, "new AsyncLocalStorage", Kind::None, {A::Label, A::Literal}, 0, {}, 0, Kind::Als},
       {Op::AlsRun, "run", Kind::Als, {A::Literal}, 1, {""}, 1, Kind::None},
       {Op::Observe, "observe", Kind::None, {A::Label}, 1, {}, 0, Kind::None},
       {Op::NextTick, "nextTick", Kind::None, {}, 0, {""}, 1, Kind::None},
@@ -63,6 +71,35 @@ const std::vector<OpSpec>& table() {
       {Op::Await, "await", Kind::None, {A::Settlement}, 0, {}, 0, Kind::None},
       {Op::Thenable, "thenable", Kind::None, {}, 0, {""}, 1, Kind::Thenable},
       {Op::ProcessOn, "process.on", Kind::None, {A::ProcessEvent}, 1, {""}, 1, Kind::None},
+      {Op::AlsExit, "exit", Kind::Als, {}, 0, {""}, 1, Kind::None},
+      {Op::AlsEnterWith, "enterWith", Kind::Als, {A::Literal}, 1, {}, 0, Kind::None},
+      {Op::AlsDisable, "disable", Kind::Als, {}, 0, {}, 0, Kind::None},
+      {Op::Snapshot, "AsyncLocalStorage.snapshot", Kind::None, {}, 0, {}, 0, Kind::Snapshot},
+      {Op::SnapshotRun, "run", Kind::Snapshot, {}, 0, {""}, 1, Kind::None},
+      {Op::AlsBind, "AsyncLocalStorage.bind", Kind::None, {A::Callable}, 1, {}, 0, Kind::BoundFunction},
+      {Op::NewResource,
+       "new AsyncResource",
+       Kind::None,
+       {A::AnyLiteral, A::ResourceOptions},
+       0,
+       {},
+       0,
+       Kind::Resource},
+      {Op::RunInScope, "runInAsyncScope", Kind::Resource, {}, 0, {""}, 1, Kind::None},
+      {Op::EmitDestroy, "emitDestroy", Kind::Resource, {}, 0, {}, 0, Kind::None},
+      {Op::ResourceBind, "bind", Kind::Resource, {A::Callable}, 1, {}, 0, Kind::BoundFunction},
+      {Op::StaticBind, "AsyncResource.bind", Kind::None, {A::Callable}, 1, {}, 0, Kind::BoundFunction},
+      {Op::ObserveResource, "observeResource", Kind::None, {A::Label, A::ResourceName}, 2, {}, 0, Kind::None},
+      {Op::ObserveError, "observeError", Kind::None, {A::Label}, 1, {}, 0, Kind::None},
+      {Op::NewEmitter, "new EventEmitter", Kind::None, {}, 0, {}, 0, Kind::Emitter},
+      {Op::On, "on", Kind::Emitter, {A::Label, A::Callable}, 1, {""}, 0, Kind::None},
+      {Op::Emit, "emit", Kind::Emitter, {A::Label}, 1, {}, 0, Kind::None},
+      {Op::SetInterval, "setInterval", Kind::None, {A::Milliseconds}, 1, {""}, 1, Kind::Timer},
+      {Op::ClearInterval, "clearInterval", Kind::None, {A::TimerName}, 1, {}, 0, Kind::None},
+      {Op::PromiseAll, "Promise.all", Kind::None, {A::PromiseName}, 0, {}, 0, Kind::Promise},
+      {Op::PromiseAllSettled, "Promise.allSettled", Kind::None, {A::PromiseName}, 0, {}, 0, Kind::Promise},
+      {Op::PromiseRace, "Promise.race", Kind::None, {A::PromiseName}, 0, {}, 0, Kind::Promise},
+      {Op::PromiseAny, "Promise.any", Kind::None, {A::PromiseName}, 0, {}, 0, Kind::Promise},
   };
   return ops;
 }

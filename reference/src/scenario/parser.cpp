@@ -84,7 +84,7 @@ class Lexer {
         out.push_back(number());
       } else if (c == '"') {
         out.push_back(string());
-      } else if (std::string_view("(){},.=").find(c) != std::string_view::npos) {
+      } else if (std::string_view("(){},.=:").find(c) != std::string_view::npos) {
         out.push_back(token(Tok::Punct, std::string(1, c)));
         advance();
       } else {
@@ -337,7 +337,8 @@ class Parser {
       ++pos_;
       if (at().kind != Tok::Ident) fail(at(), "expected a method name after '.'");
       const Token method = take();
-      if (first.text == "Promise" || first.text == "process") {
+      if (first.text == "Promise" || first.text == "process" || first.text == "AsyncLocalStorage" ||
+          first.text == "AsyncResource") {
         spelling = first.text + "." + method.text;
       } else {
         st.receiver = first.text;
@@ -406,6 +407,7 @@ class Parser {
   }
 
   Value value() {
+    if (is_punct('{')) return object();
     const Token t = take();
     switch (t.kind) {
       case Tok::Number:
@@ -421,6 +423,24 @@ class Parser {
       default:
         fail(t, fmt::format("expected a value, found {}", describe(t)));
     }
+  }
+
+  // {key: value, ...}: only AsyncResource options use it.
+  Value object() {
+    ++pos_;  // '{'
+    Value v;
+    v.kind = Value::Kind::Object;
+    while (!is_punct('}')) {
+      if (at().kind != Tok::Ident)
+        fail(at(), fmt::format("expected a property name, found {}", describe(at())));
+      v.keys.push_back(take().text);
+      expect_punct(':', "after a property name");
+      v.fields.push_back(value());
+      if (!is_punct(',')) break;
+      ++pos_;
+    }
+    expect_punct('}', "to close the object");
+    return v;
   }
 
   std::vector<Token> tokens_;
@@ -453,6 +473,7 @@ class Checker {
     std::map<std::string, Binding> bound;  // bound by statements already checked
     std::map<std::string, Binding> later;  // bound further down this block: visible to callbacks
     Context context;
+    bool in_catch = false;  // a catch block (or a try nested in one): observeError may be used
   };
 
   // Lexical scoping with one JavaScript twist: a callback (a nested block) may name something its
@@ -522,7 +543,9 @@ class Checker {
       Context inner = Context::Function;
       if (st.op == Op::AsyncFunction) inner = Context::Async;
       if (st.op == Op::Try) inner = context;  // try/catch/finally run inline
-      scopes_.push_back(Scope{{}, {}, inner});
+      const bool in_catch =
+          st.op == Op::Try && (st.labels[i] == "catch" || (scopes_.back().in_catch && true));
+      scopes_.push_back(Scope{{}, {}, inner, in_catch});
       block(st.blocks[i]);
       scopes_.pop_back();
     }
@@ -537,7 +560,7 @@ class Checker {
     if (r->resolver_only && !settles)
       fail(st, fmt::format("inside its own block, '{}' can only be resolved or rejected", st.receiver));
     if (st.op == Op::Call) {
-      if (r->kind != Kind::Function && r->kind != Kind::AsyncFunction)
+      if (r->kind != Kind::Function && r->kind != Kind::AsyncFunction && r->kind != Kind::BoundFunction)
         fail(st, fmt::format("'{}' is {}, not a function", st.receiver, a(r->kind)));
       return;
     }
@@ -568,14 +591,35 @@ class Checker {
   }
 
   static bool is_reserved(const std::string& name) {
-    static const std::set<std::string> words = {
-        "let",   "new",   "undefined", "null",  "true",   "false",    "Promise", "process", "observe",
-        "async", "await", "function",  "throw", "return", "thenable", "try",     "catch",   "finally"};
+    static const std::set<std::string> words = {"let",
+                                                "new",
+                                                "undefined",
+                                                "null",
+                                                "true",
+                                                "false",
+                                                "Promise",
+                                                "process",
+                                                "observe",
+                                                "async",
+                                                "await",
+                                                "function",
+                                                "throw",
+                                                "return",
+                                                "thenable",
+                                                "try",
+                                                "catch",
+                                                "finally",
+                                                "AsyncLocalStorage",
+                                                "AsyncResource",
+                                                "EventEmitter",
+                                                "observeResource",
+                                                "observeError"};
     return words.contains(name);
   }
 
   void arguments(const Statement& st, const OpSpec& spec) {
-    const bool variadic = !spec.args.empty() && spec.args.back() == Arg::HookCallbacks;
+    const bool variadic = !spec.args.empty() &&
+                          (spec.args.back() == Arg::HookCallbacks || spec.args.back() == Arg::PromiseName);
     if (st.args.size() < spec.required_args || (!variadic && st.args.size() > spec.args.size()))
       fail(st, fmt::format("{} takes {} argument(s), found {}", spec.spelling,
                            spec.required_args == spec.args.size()
@@ -588,7 +632,7 @@ class Checker {
       const Arg kind = spec.args[std::min(i, spec.args.size() - 1)];
       switch (kind) {
         case Arg::Literal:
-          if (v.kind == Value::Kind::Name)
+          if (v.kind == Value::Kind::Name || v.kind == Value::Kind::Object)
             fail(st, fmt::format("expected a literal, found name '{}'", v.text));
           break;
         case Arg::Label:
@@ -606,6 +650,37 @@ class Checker {
                              "found {}",
                              to_literal(v)));
           if (!seen.insert(v.text).second) fail(st, fmt::format("hook callback '{}' listed twice", v.text));
+          break;
+        }
+        case Arg::AnyLiteral:
+          if (v.kind == Value::Kind::Name || v.kind == Value::Kind::Object)
+            fail(st, fmt::format("expected a literal, found {}", to_literal(v)));
+          break;
+        case Arg::ResourceOptions:
+          if (v.kind == Value::Kind::Name)
+            fail(st, "expected a trigger id or {triggerAsyncId: N, requireManualDestroy: B}");
+          for (std::size_t k = 0; k < v.keys.size(); ++k) {
+            if (v.keys[k] != "triggerAsyncId" && v.keys[k] != "requireManualDestroy")
+              fail(st, fmt::format("unknown AsyncResource option '{}'", v.keys[k]));
+            if (v.fields[k].kind == Value::Kind::Name || v.fields[k].kind == Value::Kind::Object)
+              fail(st, "AsyncResource options take literals");
+          }
+          break;
+        case Arg::Callable:
+        case Arg::ResourceName:
+        case Arg::PromiseName: {
+          if (v.kind != Value::Kind::Name) fail(st, "expected a name");
+          const Binding* b = lookup(v.text);
+          if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
+          const bool ok = kind == Arg::Callable
+                              ? (b->kind == Kind::Function || b->kind == Kind::BoundFunction)
+                          : kind == Arg::ResourceName ? b->kind == Kind::Resource
+                                                      : b->kind == Kind::Promise && !b->resolver_only;
+          if (!ok)
+            fail(st, fmt::format("'{}' is {}, not {}", v.text, a(b->kind),
+                                 kind == Arg::Callable       ? "a (non-async) function"
+                                 : kind == Arg::ResourceName ? "an AsyncResource"
+                                                             : "a promise"));
           break;
         }
         case Arg::ProcessEvent:
@@ -655,9 +730,35 @@ std::optional<ParseError> check(const Scenario& scenario, std::string_view file)
   return std::nullopt;
 }
 
+namespace {
+
+// Methods share names across kinds (hook.disable and als.disable, als.run and snapshot.run): the
+// parser takes the first, and this pass picks the one whose receiver kind the bound name has.
+void resolve_methods(Block& block, std::map<std::string, Kind>& kinds) {
+  for (auto& st : block) {
+    if (!st.binding.empty() && st.op != Op::Call) kinds[st.binding] = spec_of(st.op).result;
+    if (st.op == Op::Function) kinds[st.binding] = Kind::Function;
+  }
+  for (auto& st : block) {
+    if (!st.receiver.empty() && st.op != Op::Call) {
+      auto kind = kinds.find(st.receiver);
+      if (kind != kinds.end() && spec_of(st.op).receiver != kind->second) {
+        for (const auto& candidate : all_ops())
+          if (candidate.spelling == spec_of(st.op).spelling && candidate.receiver == kind->second)
+            st.op = candidate.op;
+      }
+    }
+    for (auto& b : st.blocks) resolve_methods(b, kinds);
+  }
+}
+
+}  // namespace
+
 ParseResult parse(std::string_view text, std::string_view file) {
   try {
     Scenario s = Parser(Lexer(text).run()).run();
+    std::map<std::string, Kind> kinds;
+    resolve_methods(s.body, kinds);
     if (auto error = check(s, file)) return *error;
     return s;
   } catch (const Failure& f) {

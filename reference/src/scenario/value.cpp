@@ -20,6 +20,12 @@ std::string to_literal(const Value& value) {
     // prints for a store value is byte-for-byte the literal the model predicts.
     case Value::Kind::String:
       return nlohmann::json(value.text).dump();
+    case Value::Kind::Object: {
+      std::string out = "{";
+      for (std::size_t i = 0; i < value.keys.size(); ++i)
+        out += fmt::format("{}{}: {}", i ? ", " : "", value.keys[i], to_literal(value.fields[i]));
+      return out + "}";
+    }
     case Value::Kind::Name:
       return value.text;
   }

@@ -25,6 +25,10 @@ Event Renamer::apply(Event e) {
       break;
     case EventKind::Exit:
       break;
+    case EventKind::Resource:
+      e.id = (*this)(e.id);
+      e.trigger = (*this)(e.trigger);
+      break;
     default:
       e.id = (*this)(e.id);
   }
@@ -56,10 +60,14 @@ std::string describe(const Event& e) {
     case EventKind::Observe: {
       std::string stores;
       for (const auto& [name, literal] : e.stores) stores += fmt::format(" {}={}", name, literal);
+      if (e.error) stores += fmt::format(" error={}", *e.error);
       return fmt::format("observe \"{}\" eid={} tid={}{}", e.label, id_name(e.eid), id_name(e.tid), stores);
     }
     case EventKind::Exit:
       return fmt::format("exit code={}", e.code);
+    case EventKind::Resource:
+      return fmt::format("resource \"{}\" asyncId={} triggerAsyncId={}", e.label, id_name(e.id),
+                         id_name(e.trigger));
     default:
       return fmt::format("{} {} [{}]", kind_name(e.kind), id_name(e.id), e.hook);
   }

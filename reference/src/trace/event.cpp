@@ -5,7 +5,7 @@
 namespace acx::trace {
 
 namespace {
-constexpr std::array<std::pair<EventKind, std::string_view>, 7> kNames = {{
+constexpr std::array<std::pair<EventKind, std::string_view>, 8> kNames = {{
     {EventKind::Init, "init"},
     {EventKind::Before, "before"},
     {EventKind::After, "after"},
@@ -13,6 +13,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 7> kNames = {{
     {EventKind::PromiseResolve, "promiseResolve"},
     {EventKind::Observe, "observe"},
     {EventKind::Exit, "exit"},
+    {EventKind::Resource, "resource"},
 }};
 }  // namespace
 

@@ -48,8 +48,15 @@ Event parse_event(const json& j) {
     e.code = code.get<std::int64_t>();
     return e;
   }
+  if (e.kind == EventKind::Resource) {
+    e.label = string_field(j, "label");
+    e.id = id_field(j, "id");
+    e.trigger = id_field(j, "trigger");
+    return e;
+  }
   if (e.kind == EventKind::Observe) {
     e.label = string_field(j, "label");
+    if (j.contains("error")) e.error = string_field(j, "error");
     e.eid = id_field(j, "eid");
     e.tid = id_field(j, "tid");
     const json& stores = field(j, "stores");
@@ -123,7 +130,12 @@ std::string to_json_line(const Event& e) {
   j["event"] = kind_name(e.kind);
   if (e.kind == EventKind::Exit) {
     j["code"] = e.code;
+  } else if (e.kind == EventKind::Resource) {
+    j["label"] = e.label;
+    j["id"] = e.id;
+    j["trigger"] = e.trigger;
   } else if (e.kind == EventKind::Observe) {
+    if (e.error) j["error"] = *e.error;
     j["label"] = e.label;
     j["eid"] = e.eid;
     j["tid"] = e.tid;

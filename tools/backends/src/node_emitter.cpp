@@ -20,7 +20,8 @@ namespace {
 // which ids belong to the scenario (`trace.scope`) and prints the trace when the process exits.
 constexpr const char* kPrelude = R"JS('use strict';
 const async_hooks = require('async_hooks');
-const { AsyncLocalStorage } = async_hooks;
+const { AsyncLocalStorage, AsyncResource } = async_hooks;
+const EventEmitter = require('events');
 const acx = (() => {
   const fs = require('fs');
   const events = [];
@@ -39,10 +40,10 @@ const acx = (() => {
   }
   process.on('exit', (code) => {
     const scope = new Set(entered);
-    for (const e of events) if (e.event !== 'observe' && e.scoped) scope.add(e.id);
+    for (const e of events) if (e.event !== 'observe' && e.event !== 'resource' && e.scoped) scope.add(e.id);
     const lines = [JSON.stringify({ event: 'meta', backend: 'node', runtime: process.version, root })];
     for (const e of events) {
-      if (e.event !== 'observe' && !scope.has(e.id)) continue;
+      if (e.event !== 'observe' && e.event !== 'resource' && !scope.has(e.id)) continue;
       delete e.scoped;
       lines.push(JSON.stringify(e));
     }
@@ -76,10 +77,18 @@ const acx = (() => {
     enter() { depth++; entered.add(async_hooks.executionAsyncId()); },
     leave() { depth--; },
     keep(p) { retained.push(p); return p; },
-    observe(label, stores) {
-      events.push({ event: 'observe', label, eid: id(async_hooks.executionAsyncId()),
-                    tid: id(async_hooks.triggerAsyncId()),
-                    stores: stores.map(([n, s]) => [n, s === undefined ? 'undefined' : literal(s.getStore())]) });
+    observe(label, stores, ...caught) {
+      const e = { event: 'observe', label, eid: id(async_hooks.executionAsyncId()),
+                  tid: id(async_hooks.triggerAsyncId()),
+                  stores: stores.map(([n, s]) => [n, s === undefined ? 'undefined' : literal(s.getStore())]) };
+      if (caught.length > 0) {
+        const [x] = caught;
+        e.error = x !== null && typeof x === 'object' && x.code ? x.code : x instanceof Error ? x.name : literal(x);
+      }
+      events.push(e);
+    },
+    observeResource(label, r) {
+      events.push({ event: 'resource', label, id: id(r.asyncId()), trigger: id(r.triggerAsyncId()) });
     },
     done() { depth--; },
   };
@@ -118,9 +127,10 @@ class Emitter {
       for (std::size_t i = 0; i < names_.size(); ++i) out += fmt::format("{} v_{}", i ? "," : "", names_[i]);
       out += ";\n";
     }
-    out += "// ---- scenario ----\n";
-    block(out, scenario_.body, 0);
-    out += "acx.done();\n";
+    // The top level is scenario code until it ends, also when it throws (`trace.scope`).
+    out += "// ---- scenario ----\ntry {\n";
+    block(out, scenario_.body, 1);
+    out += "} finally {\n  acx.done();\n}\n";
     return out;
   }
 
@@ -139,6 +149,13 @@ class Emitter {
     std::string body;
     block(body, b, depth + 1);
     return fmt::format("acx.callback(({}) => {{\n{}{}}})", params, body, indent(depth));
+  }
+
+  /// The observe argument listing every AsyncLocalStorage: [['a', v_a], ...].
+  std::string stores() const {
+    std::string out;
+    for (const auto& a : als_) out += fmt::format("{}['{}', v_{}]", out.empty() ? "" : ", ", a, a);
+    return out;
   }
 
   static std::string indent(int depth) { return std::string(static_cast<std::size_t>(depth) * 2, ' '); }
@@ -162,7 +179,13 @@ class Emitter {
         out += fmt::format("{}v_{}.disable();\n", in, st.receiver);
         break;
       case Op::NewAls:
-        out += fmt::format("{}{}new AsyncLocalStorage();\n", in, bind);
+        // new AsyncLocalStorage("name", defaultValue) stands for new AsyncLocalStorage({ name, defaultValue
+        // }).
+        out +=
+            st.args.empty()
+                ? fmt::format("{}{}new AsyncLocalStorage();\n", in, bind)
+                : fmt::format("{}{}new AsyncLocalStorage({{ name: {}{} }});\n", in, bind, value(st.args[0]),
+                              st.args.size() > 1 ? ", defaultValue: " + value(st.args[1]) : "");
         break;
       case Op::AlsRun: {
         std::string body;
@@ -171,12 +194,9 @@ class Emitter {
             fmt::format("{}v_{}.run({}, () => {{\n{}{}}});\n", in, st.receiver, value(st.args[0]), body, in);
         break;
       }
-      case Op::Observe: {
-        std::string stores;
-        for (const auto& a : als_) stores += fmt::format("{}['{}', v_{}]", stores.empty() ? "" : ", ", a, a);
-        out += fmt::format("{}acx.observe({}, [{}]);\n", in, value(st.args[0]), stores);
+      case Op::Observe:
+        out += fmt::format("{}acx.observe({}, [{}]);\n", in, value(st.args[0]), stores());
         break;
-      }
       case Op::NextTick:
         out += fmt::format("{}process.nextTick({});\n", in, callback(st.blocks[0], depth));
         break;
@@ -288,6 +308,77 @@ class Emitter {
         block(body, st.blocks[0], depth + 1);
         out += fmt::format("{}{}{{ then: acx.callback((resolve_{}, reject_{}) => {{\n{}{}}}) }};\n", in, bind,
                            st.binding, st.binding, body, in);
+        break;
+      }
+      case Op::AlsExit: {
+        std::string body;
+        block(body, st.blocks[0], depth + 1);
+        out += fmt::format("{}v_{}.exit(() => {{\n{}{}}});\n", in, st.receiver, body, in);
+        break;
+      }
+      case Op::AlsEnterWith:
+        out += fmt::format("{}v_{}.enterWith({});\n", in, st.receiver, value(st.args[0]));
+        break;
+      case Op::AlsDisable:
+        out += fmt::format("{}v_{}.disable();\n", in, st.receiver);
+        break;
+      case Op::Snapshot:
+        out += fmt::format("{}{}AsyncLocalStorage.snapshot();\n", in, bind);
+        break;
+      case Op::SnapshotRun:
+        out += fmt::format("{}v_{}({});\n", in, st.receiver, callback(st.blocks[0], depth));
+        break;
+      case Op::AlsBind:
+        out += fmt::format("{}{}AsyncLocalStorage.bind(v_{});\n", in, bind, st.args[0].text);
+        break;
+      case Op::StaticBind:
+        out += fmt::format("{}{}AsyncResource.bind(v_{});\n", in, bind, st.args[0].text);
+        break;
+      case Op::ResourceBind:
+        out += fmt::format("{}{}v_{}.bind(v_{});\n", in, bind, st.receiver, st.args[0].text);
+        break;
+      case Op::NewResource: {
+        std::string args;
+        for (const auto& a : st.args) args += (args.empty() ? "" : ", ") + value(a);
+        out += fmt::format("{}{}new AsyncResource({});\n", in, bind, args);
+        break;
+      }
+      case Op::RunInScope:
+        out += fmt::format("{}v_{}.runInAsyncScope({});\n", in, st.receiver, callback(st.blocks[0], depth));
+        break;
+      case Op::EmitDestroy:
+        out += fmt::format("{}v_{}.emitDestroy();\n", in, st.receiver);
+        break;
+      case Op::ObserveResource:
+        out += fmt::format("{}acx.observeResource({}, v_{});\n", in, value(st.args[0]), st.args[1].text);
+        break;
+      case Op::ObserveError:
+        out += fmt::format("{}acx.observe({}, [{}], e);\n", in, value(st.args[0]), stores());
+        break;
+      case Op::NewEmitter:
+        out += fmt::format("{}{}new EventEmitter();\n", in, bind);
+        break;
+      case Op::On:
+        out += fmt::format("{}v_{}.on({}, {});\n", in, st.receiver, value(st.args[0]),
+                           st.blocks.empty() ? "v_" + st.args[1].text : callback(st.blocks[0], depth));
+        break;
+      case Op::Emit:
+        out += fmt::format("{}v_{}.emit({});\n", in, st.receiver, value(st.args[0]));
+        break;
+      case Op::SetInterval:
+        out += fmt::format("{}{}setInterval({}, {});\n", in, bind, callback(st.blocks[0], depth),
+                           st.args[0].number);
+        break;
+      case Op::ClearInterval:
+        out += fmt::format("{}clearInterval(v_{});\n", in, st.args[0].text);
+        break;
+      case Op::PromiseAll:
+      case Op::PromiseAllSettled:
+      case Op::PromiseRace:
+      case Op::PromiseAny: {
+        std::string list;
+        for (const auto& a : st.args) list += (list.empty() ? "" : ", ") + value(a);
+        out += fmt::format("{}{}acx.keep({}([{}]));\n", in, bind, spec_of(st.op).spelling, list);
         break;
       }
       case Op::ProcessOn:

@@ -34,6 +34,9 @@ struct Profile {
   std::string description;
   AlsModel als_model = AlsModel::Hook;
   AlsEnable als_enable = AlsEnable::FirstRun;
+  /// spec/async-local-storage.md, variation point `als.default-value`: whether the constructor's
+  /// { name, defaultValue } options are honoured (Node >= 24) or ignored (Node 20).
+  bool als_default_value = false;
   MicrotaskResource microtask_resource = MicrotaskResource::Always;
   /// Variation point id -> evidence (a case observed here, or a source file).
   std::map<std::string, std::string> evidence;

@@ -25,11 +25,14 @@ struct Location {
 
 /// A literal or a reference to a bound name (for `p.resolve(q)`) or a bare word (hook callback names).
 struct Value {
-  enum class Kind { Undefined, Null, Boolean, Number, String, Name };
+  enum class Kind { Undefined, Null, Boolean, Number, String, Name, Object };
   Kind kind = Kind::Undefined;
   bool boolean = false;
   std::int64_t number = 0;
   std::string text;  ///< String contents, or the referenced name.
+  /// Object literals (only as AsyncResource options): keys and their values, in written order.
+  std::vector<std::string> keys;
+  std::vector<Value> fields;
 
   static Value undefined() { return {}; }
   static Value null() { return {Kind::Null}; }
@@ -46,35 +49,57 @@ struct Value {
 std::string to_literal(const Value& value);
 
 enum class Op {
-  CreateHook,      ///< let h = createHook(init, before, after, destroy, promiseResolve)
-  HookEnable,      ///< h.enable
-  HookDisable,     ///< h.disable
-  NewAls,          ///< let a = new AsyncLocalStorage
-  AlsRun,          ///< a.run(value) { ... }
-  Observe,         ///< observe("label")
-  NextTick,        ///< nextTick { ... }
-  QueueMicrotask,  ///< queueMicrotask { ... }
-  SetTimeout,      ///< [let t =] setTimeout(ms) { ... }
-  SetImmediate,    ///< [let i =] setImmediate { ... }
-  ClearTimeout,    ///< clearTimeout(t)
-  ClearImmediate,  ///< clearImmediate(i)
-  NewPromise,      ///< let p = new Promise [{ executor }]
-  PromiseResolve,  ///< let p = Promise.resolve(value)
-  Then,            ///< [let q =] p.then [{ onFulfilled }]
-  Resolve,         ///< p.resolve(value): calls the resolve function kept by `new Promise`
-  Reject,          ///< p.reject(value): calls the kept reject function
-  PromiseReject,   ///< let p = Promise.reject(value)
-  Catch,           ///< [let q =] p.catch { onRejected }
-  Finally,         ///< [let q =] p.finally { onFinally }
-  Throw,           ///< throw(value)
-  Try,             ///< try { ... } catch { ... } finally { ... }
-  Function,        ///< let f = function { ... }
-  AsyncFunction,   ///< let f = async function { ... }
-  Call,            ///< [let r =] f(): calls a function; an async one returns its promise
-  Return,          ///< return(value): ends the enclosing function or callback with a value
-  Await,           ///< await(value): only in async function bodies
-  Thenable,        ///< let t = thenable { ... }: an object whose then(resolve, reject) runs the block
-  ProcessOn,       ///< process.on("unhandledRejection" | "uncaughtException") { handler }
+  CreateHook,       ///< let h = createHook(init, before, after, destroy, promiseResolve)
+  HookEnable,       ///< h.enable
+  HookDisable,      ///< h.disable
+  NewAls,           ///< let a = new AsyncLocalStorage
+  AlsRun,           ///< a.run(value) { ... }
+  Observe,          ///< observe("label")
+  NextTick,         ///< nextTick { ... }
+  QueueMicrotask,   ///< queueMicrotask { ... }
+  SetTimeout,       ///< [let t =] setTimeout(ms) { ... }
+  SetImmediate,     ///< [let i =] setImmediate { ... }
+  ClearTimeout,     ///< clearTimeout(t)
+  ClearImmediate,   ///< clearImmediate(i)
+  NewPromise,       ///< let p = new Promise [{ executor }]
+  PromiseResolve,   ///< let p = Promise.resolve(value)
+  Then,             ///< [let q =] p.then [{ onFulfilled }]
+  Resolve,          ///< p.resolve(value): calls the resolve function kept by `new Promise`
+  Reject,           ///< p.reject(value): calls the kept reject function
+  PromiseReject,    ///< let p = Promise.reject(value)
+  Catch,            ///< [let q =] p.catch { onRejected }
+  Finally,          ///< [let q =] p.finally { onFinally }
+  Throw,            ///< throw(value)
+  Try,              ///< try { ... } catch { ... } finally { ... }
+  Function,         ///< let f = function { ... }
+  AsyncFunction,    ///< let f = async function { ... }
+  Call,             ///< [let r =] f(): calls a function; an async one returns its promise
+  Return,           ///< return(value): ends the enclosing function or callback with a value
+  Await,            ///< await(value): only in async function bodies
+  Thenable,         ///< let t = thenable { ... }: an object whose then(resolve, reject) runs the block
+  ProcessOn,        ///< process.on("unhandledRejection" | "uncaughtException") { handler }
+  AlsExit,          ///< a.exit { ... }
+  AlsEnterWith,     ///< a.enterWith(value)
+  AlsDisable,       ///< a.disable
+  Snapshot,         ///< let s = AsyncLocalStorage.snapshot()
+  SnapshotRun,      ///< s.run { ... }: runs the block in the snapshot's context
+  AlsBind,          ///< let b = AsyncLocalStorage.bind(f)
+  NewResource,      ///< let r = new AsyncResource("Type"[, trigger | {triggerAsyncId, requireManualDestroy}])
+  RunInScope,       ///< r.runInAsyncScope { ... }
+  EmitDestroy,      ///< r.emitDestroy
+  ResourceBind,     ///< let b = r.bind(f)
+  StaticBind,       ///< let b = AsyncResource.bind(f)
+  ObserveResource,  ///< observeResource("label", r): records r.asyncId() and r.triggerAsyncId()
+  ObserveError,     ///< observeError("label"): in a catch block, records the caught error's code or value
+  NewEmitter,       ///< let e = new EventEmitter
+  On,               ///< e.on("event") { listener } or e.on("event", f)
+  Emit,             ///< e.emit("event")
+  SetInterval,      ///< let t = setInterval(ms) { ... }
+  ClearInterval,    ///< clearInterval(t)
+  PromiseAll,       ///< let r = Promise.all(p, q, ...)
+  PromiseAllSettled,  ///< let r = Promise.allSettled(p, q, ...)
+  PromiseRace,        ///< let r = Promise.race(p, q, ...)
+  PromiseAny,         ///< let r = Promise.any(p, q, ...)
 };
 
 struct Statement;

@@ -10,20 +10,39 @@
 namespace acx::scenario {
 
 /// What a name bound by `let` refers to; receivers and name arguments are checked against it.
-enum class Kind { None, Hook, Als, Promise, Timer, Immediate, Function, AsyncFunction, Thenable };
+enum class Kind {
+  None,
+  Hook,
+  Als,
+  Promise,
+  Timer,
+  Immediate,
+  Function,
+  AsyncFunction,
+  Thenable,
+  Snapshot,
+  BoundFunction,
+  Resource,
+  Emitter
+};
 
 std::string_view kind_name(Kind kind);
 
 /// What an argument position accepts.
 enum class Arg {
-  Literal,        ///< undefined, null, true, false, an integer or a string
-  Label,          ///< a string
-  Milliseconds,   ///< a non-negative integer
-  HookCallbacks,  ///< zero or more of init, before, after, destroy, promiseResolve (variadic, distinct)
-  Settlement,     ///< a literal, or the name of a promise or thenable (resolution by adoption)
-  ProcessEvent,   ///< "unhandledRejection" or "uncaughtException"
-  TimerName,      ///< the name of a timer (setTimeout's result)
-  ImmediateName,  ///< the name of an immediate (setImmediate's result)
+  Literal,          ///< undefined, null, true, false, an integer or a string
+  Label,            ///< a string
+  Milliseconds,     ///< a non-negative integer
+  HookCallbacks,    ///< zero or more of init, before, after, destroy, promiseResolve (variadic, distinct)
+  Settlement,       ///< a literal, or the name of a promise or thenable (resolution by adoption)
+  ProcessEvent,     ///< "unhandledRejection" or "uncaughtException"
+  Callable,         ///< the name of a function or bound function
+  ResourceName,     ///< the name of an AsyncResource
+  ResourceOptions,  ///< a trigger id (legacy number form) or {triggerAsyncId: N, requireManualDestroy: B}
+  AnyLiteral,       ///< any literal, even a non-string where a string is expected (to provoke errors)
+  PromiseName,      ///< the name of a promise (variadic)
+  TimerName,        ///< the name of a timer (setTimeout's result)
+  ImmediateName,    ///< the name of an immediate (setImmediate's result)
 };
 
 struct OpSpec {

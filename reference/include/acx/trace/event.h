@@ -15,7 +15,7 @@ using AsyncId = std::int64_t;
 /// parent before it was tracked; spec/promises.md `promise.lazy-id`). Backends write -1.
 inline constexpr AsyncId kNaNId = -1;
 
-enum class EventKind { Init, Before, After, Destroy, PromiseResolve, Observe, Exit };
+enum class EventKind { Init, Before, After, Destroy, PromiseResolve, Observe, Exit, Resource };
 
 /// The JSON name of a kind ("init", "before", "after", "destroy", "promiseResolve", "observe", "exit").
 std::string_view kind_name(EventKind kind);
@@ -33,6 +33,9 @@ struct Event {
   /// observe only: each AsyncLocalStorage's getStore(), as a JavaScript literal, in declaration order.
   std::vector<std::pair<std::string, std::string>> stores;
   std::int64_t code = 0;  ///< exit only: the process's exit code.
+  /// observe only (observeError): the caught error's code (ERR_...), its name, or the thrown literal.
+  std::optional<std::string> error;
+  // resource events (observeResource) use label, id (asyncId()) and trigger (triggerAsyncId()).
 
   friend bool operator==(const Event&, const Event&) = default;
 };
