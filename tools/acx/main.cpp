@@ -14,6 +14,7 @@
 #include "acx/trace/canonical.h"
 #include "acx/trace/compare.h"
 #include "acx/trace/jsonl.h"
+#include "bench.h"
 #include "check.h"
 #include "common.h"
 #include "exit_codes.h"
@@ -289,6 +290,18 @@ int cmd_graph(const std::string& file, const std::string& backend_spec, const st
   return kExitOk;
 }
 
+int cmd_bench(const std::string& profile_name, int units, double seconds) {
+  auto profile = resolve_profile(profile_name, nullptr);
+  if (!profile) return kExitBadInput;
+  const std::string text = generated_benchmark_scenario(units);
+  const BenchResult r = bench_model(text, *profile, seconds);
+  fmt::print("acx bench: model, profile {}, generated scenario with {} units ({} events per run)\n",
+             profile->name, units, r.events / static_cast<std::size_t>(r.runs));
+  fmt::print("{} runs, {} events in {:.2f} s on one core\n", r.runs, r.events, r.seconds);
+  fmt::print("throughput: {:.2f} million trace events/s\n", static_cast<double>(r.events) / r.seconds / 1e6);
+  return kExitOk;
+}
+
 int cmd_rules(const std::vector<std::string>& case_paths, bool update_spec) {
   const auto rules = read_rules(spec_dir());
   auto collected = collect_cases(case_paths);
@@ -401,6 +414,14 @@ int main(int argc, char** argv) {
   graph->add_option("-o,--output", output,
                     "Output: .dot, .svg, .png, .pdf (default: DOT on standard output)");
 
+  auto* bench = app.add_subcommand(
+      "bench", "Measure the model's speed (trace events per second) on a generated scenario");
+  int units = 2000;
+  double seconds = 3;
+  bench->add_option("--profile", profile, "Profile (default node-20)");
+  bench->add_option("--units", units, "Size of the generated scenario")->capture_default_str();
+  bench->add_option("--seconds", seconds, "Minimum measuring time")->capture_default_str();
+
   auto* rules = app.add_subcommand("rules", "List spec rules and the cases that cover them");
   std::vector<std::string> rule_case_paths = {ACX_SOURCE_DIR "/conformance/cases"};
   rules->add_option("PATH", rule_case_paths, "Case files or folders")->capture_default_str();
@@ -420,6 +441,7 @@ int main(int argc, char** argv) {
   if (*compare) return cmd_compare(expected_file, observed_file);
   if (*graph) return cmd_graph(file, backend, profile, output);
   if (*verify) return cmd_verify(file, trace_file, profile);
+  if (*bench) return cmd_bench(profile, units, seconds);
   if (*rules) return cmd_rules(rule_case_paths, update_spec);
   return kExitBadInput;
 }

@@ -474,6 +474,7 @@ class Checker {
     std::map<std::string, Binding> later;  // bound further down this block: visible to callbacks
     Context context;
     bool in_catch = false;  // a catch block (or a try nested in one): observeError may be used
+    std::string thenable;   // the thenable whose then() this block is (or a try block inside it)
   };
 
   // Lexical scoping with one JavaScript twist: a callback (a nested block) may name something its
@@ -543,9 +544,11 @@ class Checker {
       Context inner = Context::Function;
       if (st.op == Op::AsyncFunction) inner = Context::Async;
       if (st.op == Op::Try) inner = context;  // try/catch/finally run inline
-      const bool in_catch =
-          st.op == Op::Try && (st.labels[i] == "catch" || (scopes_.back().in_catch && true));
-      scopes_.push_back(Scope{{}, {}, inner, in_catch});
+      const bool in_catch = st.op == Op::Try && (st.labels[i] == "catch" || scopes_.back().in_catch);
+      const std::string thenable = st.op == Op::Thenable ? st.binding
+                                   : st.op == Op::Try    ? scopes_.back().thenable
+                                                         : "";
+      scopes_.push_back(Scope{{}, {}, inner, in_catch, thenable});
       block(st.blocks[i]);
       scopes_.pop_back();
     }
@@ -565,8 +568,10 @@ class Checker {
       return;
     }
     if (settles && r->kind == Kind::Thenable) {
-      if (!r->resolver_only)
-        fail(st, fmt::format("'{}' can only be resolved or rejected inside its own block", st.receiver));
+      // The resolve/reject functions are then()'s parameters: usable while then() runs, not from
+      // callbacks it schedules.
+      if (!r->resolver_only || scopes_.back().thenable != st.receiver)
+        fail(st, fmt::format("'{}' can only be resolved or rejected directly in its own block", st.receiver));
       return;
     }
     if (r->kind != spec.receiver)
