@@ -9,10 +9,20 @@ namespace acx::model::detail {
 using Cursor = Activation::Cursor;
 
 Completion Machine::call_block(const Block& block) {
-  auto act = std::make_shared<Activation>();
+  // The checker allows await only in async function bodies, so this cannot suspend; the activation
+  // is recycled (this is the model's hottest path).
+  std::shared_ptr<Activation> act;
+  if (spare_activations_.empty()) {
+    act = std::make_shared<Activation>();
+  } else {
+    act = std::move(spare_activations_.back());
+    spare_activations_.pop_back();
+  }
+  act->cursors.clear();
   act->cursors.push_back(Cursor{Cursor::Kind::Body, &block});
-  // The checker allows await only in async function bodies, so this cannot suspend.
-  return resume(act, std::nullopt).value_or(Completion{});
+  const Completion c = resume(act, std::nullopt).value_or(Completion{});
+  spare_activations_.push_back(std::move(act));
+  return c;
 }
 
 Completion Machine::call_callback(const Block& block) {
@@ -69,7 +79,7 @@ void Machine::finish_async(const Activation& act, const Completion& c) {
   if (c.kind == Completion::Kind::Throw)
     reject(act.promise, c.value);
   else
-    resolve(act.promise, c.kind == Completion::Kind::Return ? c.value : RValue::of({}));
+    resolve(act.promise, c.kind == Completion::Kind::Return ? c.value : RValue{});
 }
 
 void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value) {
@@ -160,12 +170,11 @@ std::optional<Completion> Machine::step_activation(const std::shared_ptr<Activat
           a.cursors.push_back(Cursor{Cursor::Kind::Try, &st.blocks[0], 0, &st});
           continue;
         case Op::Return:
-          abrupt =
-              Completion{Completion::Kind::Return, st.args.empty() ? RValue::of({}) : evaluate(st.args[0])};
+          abrupt = Completion{Completion::Kind::Return, st.args.empty() ? RValue{} : evaluate(st.args[0])};
           is_abrupt = true;
           break;
         case Op::Await:
-          await(act, st.args.empty() ? RValue::of({}) : evaluate(st.args[0]));
+          await(act, st.args.empty() ? RValue{} : evaluate(st.args[0]));
           return std::nullopt;
         default:
           exec(st);

@@ -26,7 +26,8 @@ RunStatus run(const scenario::Scenario& scenario, const Profile& profile, Choose
 namespace detail {
 
 namespace {
-void visit(const Block& block, const std::function<void(const Statement&)>& f) {
+template <typename F>
+void visit(const Block& block, F& f) {
   for (const auto& st : block) {
     f(st);
     for (const auto& b : st.blocks) visit(b, f);
@@ -39,7 +40,7 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
     : scenario_(s), profile_(p), chooser_(c), sink_(sink), options_(o) {
   // Hooks and stores are numbered in textual order, which is also the order of `stores` in observe
   // events (spec/trace-format.md).
-  visit(s.body, [&](const Statement& st) {
+  auto declare = [&](const Statement& st) {
     if (st.op == scenario::Op::CreateHook) {
       HookState h{st.binding};
       for (const auto& arg : st.args) {
@@ -55,11 +56,14 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
       als_index_[st.binding] = als_.size();
       als_.push_back(AlsState{st.binding});
     }
-  });
+  };
+  visit(s.body, declare);
   // `als.hook.enable`: the hook model's AsyncLocalStorage installs one internal init hook.
   storage_hook_ = hooks_.size();
   hooks_.push_back(HookState{"<AsyncLocalStorage>", true});
-  resources_[kModelRootId] = Resource{"(root)", 0, {}};
+  resources_.reserve(256);
+  resource(kModelRootId) = Resource{"(root)", 0, {}};
+  promises_.reserve(64);
 }
 
 RunStatus Machine::run() {
@@ -90,7 +94,7 @@ void Machine::step() {
   if (++steps_ > options_.step_limit) throw StopRun{RunStatus::StepLimit};
 }
 
-const Bound& Machine::bound(const std::string& name) const {
+const Bound& Machine::bound(std::string_view name) const {
   auto it = names_.find(name);
   if (it == names_.end()) throw StopRun{RunStatus::Unbound};
   return it->second;
@@ -100,42 +104,48 @@ const Bound& Machine::bound(const std::string& name) const {
 
 // Resource 0 stands for Node's `topLevelResource`, what executionAsyncResource() returns when the
 // stack is empty (inside microtasks); it is a different object from the main script's resource.
-Slots& Machine::current_slots() {
-  // `als.hook.resource`: getStore() reads executionAsyncResource(), `topLevelResource` when the
-  // stack is empty.
-  Slots& slots = resources_[stack_.empty() ? 0 : stack_.back().resource].slots;
-  if (slots.size() < als_.size()) slots.resize(als_.size());
-  return slots;
+const Value** Machine::slots_of(AsyncId id) {
+  resource(id);  // grows the arena with the resource table
+  return slot_arena_.data() + static_cast<std::size_t>(id) * als_.size();
 }
 
-Value Machine::store_of(std::size_t als) {
+const Value** Machine::current_slots() {
+  // `als.hook.resource`: getStore() reads executionAsyncResource(), `topLevelResource` when the
+  // stack is empty.
+  return slots_of(stack_.empty() ? 0 : stack_.back().resource);
+}
+
+const Value& Machine::store_of(std::size_t als) {
   const AlsState& a = als_[als];
-  if (!a.created) return Value::undefined();
+  const Value& fallback = a.default_value ? *a.default_value : kUndefined;
+  if (!a.created) return kUndefined;
   if (profile_.als_model == AlsModel::Frame) {
     // `als.default-value`: a frame without the key gives the instance's default.
     if (frame_ && als < frame_->size() && (*frame_)[als]) return *(*frame_)[als];
-    return a.default_value.value_or(Value::undefined());
+    return fallback;
   }
-  if (!a.enabled) return a.default_value.value_or(Value::undefined());
-  const auto& slot = current_slots()[als];
-  return slot ? *slot : a.default_value.value_or(Value::undefined());
+  if (!a.enabled) return fallback;
+  const Value* slot = current_slots()[als];
+  return slot ? *slot : fallback;
 }
 
-Frame Machine::frame_with(std::size_t als, std::optional<Value> value) const {
+Frame Machine::frame_with(std::size_t als, const Value* value) const {
   auto next = std::make_shared<Slots>(frame_ ? *frame_ : Slots{});
   if (next->size() < als_.size()) next->resize(als_.size());
-  (*next)[als] = std::move(value);
+  (*next)[als] = value;
   return next;
 }
 
 // ---- hooks ---------------------------------------------------------------------------------
 
 bool Machine::has(bool HookState::*callback) const {
-  return std::any_of(active_.begin(), active_.end(), [&](std::size_t h) { return hooks_[h].*callback; });
+  for (std::size_t h : active_)
+    if (hooks_[h].*callback) return true;
+  return false;
 }
 
-void Machine::emit(trace::Event event) {
-  bool decided = event.kind == EventKind::Observe || scoped_.contains(event.id);
+void Machine::emit(const trace::Event& event) {
+  bool decided = event.kind == EventKind::Observe || scoped(event.id);
   if (!decided && scenario_depth_ > 0) {
     scope_id(event.id);
     decided = true;
@@ -144,12 +154,15 @@ void Machine::emit(trace::Event event) {
     if (!sink_.accept(event)) throw StopRun{RunStatus::Stopped};
     return;
   }
-  pending_.push_back(Pending{std::move(event), decided});
+  pending_.push_back(Pending{event, decided});
   flush_decided();
 }
 
 void Machine::scope_id(AsyncId id) {
-  if (!scoped_.insert(id).second) return;
+  if (id < 0 || scoped(id)) return;
+  if (static_cast<std::size_t>(id) >= scoped_.size()) scoped_.resize(static_cast<std::size_t>(id) + 64, 0);
+  scoped_[static_cast<std::size_t>(id)] = 1;
+  if (pending_.empty()) return;
   for (auto& p : pending_)
     if (!p.decided && p.event.id == id) p.decided = true;
   flush_decided();
@@ -178,21 +191,24 @@ void Machine::finish_trace(int exit_code) {
 }
 
 void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
-  // `hooks.order`: hooks are called in the order they were enabled. The copy keeps the set fixed
-  // for the duration of one emit, as Node does when a hook callback enables or disables hooks.
-  const auto active = active_;
-  for (std::size_t h : active) {
+  // `hooks.order`: hooks are called in the order they were enabled. (Hook callbacks run no
+  // scenario code, so the set cannot change during an emit.)
+  for (std::size_t h : active_) {
     if (!(hooks_[h].*callback) || h == storage_hook_) continue;
-    trace::Event e;
+    // One event object is reused: its strings keep their buffers (the model's hot path).
+    trace::Event& e = scratch_;
     e.kind = kind;
     e.hook = hooks_[h].name;
     e.id = id;
-    emit(std::move(e));
+    e.type.clear();
+    e.trigger = 0;
+    e.eid = 0;
+    emit(e);
   }
 }
 
-void Machine::emit_init(AsyncId id, const std::string& type, AsyncId trigger) {
-  Resource& r = resources_[id];
+void Machine::emit_init(AsyncId id, std::string_view type, AsyncId trigger) {
+  Resource& r = resource(id);
   r.type = type;
   r.trigger = trigger;
   if (!has(&HookState::init)) return;  // `hooks.init`: emitInit runs only when init hooks exist.
@@ -200,30 +216,28 @@ void Machine::emit_init(AsyncId id, const std::string& type, AsyncId trigger) {
   if (profile_.als_model == AlsModel::Hook && !mutated("als.propagation") &&
       std::find(active_.begin(), active_.end(), storage_hook_) != active_.end()) {
     // Only enabled instances propagate (`_propagate` checks `this.enabled`).
-    const Slots current = current_slots();
-    r.slots.assign(als_.size(), std::nullopt);
-    for (std::size_t i = 0; i < als_.size(); ++i)
-      if (als_[i].enabled) r.slots[i] = current[i];
+    const Value** mine = slots_of(id);  // grows the arena first: `current` stays valid
+    const Value* const* current = current_slots();
+    for (std::size_t i = 0; i < als_.size(); ++i) mine[i] = als_[i].enabled ? current[i] : nullptr;
   }
   const AsyncId current = eid();
-  const auto active = active_;
-  for (std::size_t h : active) {
+  for (std::size_t h : active_) {
     if (!hooks_[h].init || h == storage_hook_) continue;
-    trace::Event e;
+    trace::Event& e = scratch_;
     e.kind = EventKind::Init;
     e.hook = hooks_[h].name;
     e.id = id;
     e.type = type;
     e.trigger = trigger;
     e.eid = current;
-    emit(std::move(e));
+    emit(e);
   }
 }
 
-AsyncId Machine::init_resource(const std::string& type, AsyncId trigger) {
+AsyncId Machine::init_resource(std::string_view type, AsyncId trigger) {
   const AsyncId id = new_id();
   // `als.frame.capture`: resources capture the current frame when they are created.
-  if (profile_.als_model == AlsModel::Frame) resources_[id].frame = frame_;
+  if (profile_.als_model == AlsModel::Frame) resource(id).frame = frame_;
   emit_init(id, type, trigger);
   return id;
 }
@@ -272,7 +286,7 @@ void Machine::queue_destroy(AsyncId id) {
 
 void Machine::invoke(AsyncId id, const Block* block, const std::function<void()>& finally) {
   step();
-  const Resource& r = resources_[id];
+  const Resource& r = resource(id);
   // `stack.push`: the callback runs with eid = its resource and tid = that resource's trigger.
   stack_.push_back(ExecFrame{id, r.trigger, id});
   Frame saved = frame_;
@@ -295,7 +309,7 @@ void Machine::invoke(AsyncId id, const Block* block, const std::function<void()>
 Completion Machine::run_in_scope(AsyncId id, const std::function<Completion()>& body) {
   // `resource.run-in-scope`: emitBefore (push, before hooks), the function in the resource's context,
   // then emitAfter in a finally block, so also when it throws.
-  const Resource& r = resources_[id];
+  const Resource& r = resource(id);
   stack_.push_back(ExecFrame{id, r.trigger, id});
   Frame saved = frame_;
   if (profile_.als_model == AlsModel::Frame) frame_ = r.frame;
@@ -318,7 +332,7 @@ RValue Machine::evaluate(const Value& v) const {
 
 void Machine::exec(const Statement& st) {
   using scenario::Op;
-  const auto arg = [&](std::size_t i) { return i < st.args.size() ? evaluate(st.args[i]) : RValue::of({}); };
+  const auto arg = [&](std::size_t i) { return i < st.args.size() ? evaluate(st.args[i]) : RValue{}; };
   switch (st.op) {
     case Op::CreateHook:  // Hooks are numbered up front; the name is usable once createHook ran.
       names_[st.binding] = Bound{Kind::Hook, hook_index_.at(st.binding)};
@@ -333,7 +347,7 @@ void Machine::exec(const Statement& st) {
       const std::size_t a = als_index_.at(st.binding);
       names_[st.binding] = Bound{Kind::Als, a};
       als_[a].created = true;
-      if (profile_.als_default_value && st.args.size() > 1) als_[a].default_value = st.args[1];
+      if (profile_.als_default_value && st.args.size() > 1) als_[a].default_value = &st.args[1];
       if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction)
         enable_als(a);
       break;
@@ -553,7 +567,7 @@ void Machine::exec(const Statement& st) {
       e.kind = EventKind::Resource;
       e.label = st.args[0].text;
       e.id = id;
-      e.trigger = resources_[id].trigger;
+      e.trigger = resource(id).trigger;
       emit(std::move(e));
       break;
     }
@@ -564,13 +578,13 @@ void Machine::exec(const Statement& st) {
       e.eid = eid();
       e.tid = tid();
       for (std::size_t i = 0; i < als_.size(); ++i)
-        e.stores.emplace_back(als_[i].name, to_literal(store_of(i)));
+        e.stores.emplace_back(als_[i].name, literal_of(store_of(i)));
       // The innermost catch block being run holds the caught value.
       for (auto act = running_.rbegin(); act != running_.rend() && !e.error; ++act)
         for (auto c = (*act)->cursors.rbegin(); c != (*act)->cursors.rend(); ++c)
           if (c->kind == Activation::Cursor::Kind::Catch) {
             const RValue& v = c->pending.value;
-            e.error = v.error.empty() ? to_literal(v.literal) : v.error;
+            e.error = v.error ? std::string(v.error) : to_literal(v.value());
             break;
           }
       emit(std::move(e));
@@ -658,7 +672,7 @@ void Machine::combinator(const Statement& st) {
   }
   if (st.args.empty()) {
     if (st.op == scenario::Op::PromiseAll || st.op == scenario::Op::PromiseAllSettled)
-      resolve(result, RValue::of({}));
+      resolve(result, RValue{});
     else if (st.op == scenario::Op::PromiseAny)
       reject(result, RValue::failure("AggregateError"));
   }
@@ -679,13 +693,18 @@ void Machine::emit_event(std::size_t emitter, const std::string& name) {
 }
 
 void Machine::observe(const Statement& st) {
-  trace::Event e;
+  // One event object is reused: its strings and its stores keep their buffers.
+  trace::Event& e = observe_scratch_;
   e.kind = EventKind::Observe;
   e.label = st.args[0].text;
   e.eid = eid();
   e.tid = tid();
-  for (std::size_t i = 0; i < als_.size(); ++i) e.stores.emplace_back(als_[i].name, to_literal(store_of(i)));
-  emit(std::move(e));
+  e.stores.resize(als_.size());
+  for (std::size_t i = 0; i < als_.size(); ++i) {
+    e.stores[i].first = als_[i].name;
+    e.stores[i].second = literal_of(store_of(i));
+  }
+  emit(e);
 }
 
 void Machine::enable_als(std::size_t a) {
@@ -700,7 +719,7 @@ void Machine::als_run(const Statement& st) {
   // `als.exit`: exit(fn) is run(undefined, fn) in the frame model; the hook model disables the
   // instance around fn.
   const bool exit = st.op == scenario::Op::AlsExit;
-  const Value value = exit ? Value::undefined() : st.args[0];
+  const Value& value = exit ? kUndefined : st.args[0];
   Completion c;
   if (exit && profile_.als_model == AlsModel::Hook) {
     if (!als_[a].enabled) {
@@ -717,20 +736,18 @@ void Machine::als_run(const Statement& st) {
   } else if (profile_.als_model == AlsModel::Frame) {
     // `als.run` (frame model): enterWith(store), the callback, then enterWith(prior) in a finally
     // block: afterwards the frame holds the prior value explicitly.
-    const Value prior = store_of(a);
-    frame_ = frame_with(a, value);
+    const Value* prior = &store_of(a);
+    frame_ = frame_with(a, &value);
     c = call_block(st.blocks[0]);
     frame_ = frame_with(a, prior);
   } else {
     // `als.run` (hook model): the store is written onto the current resource and restored afterwards.
     enable_als(a);
     const AsyncId resource = stack_.empty() ? 0 : stack_.back().resource;
-    const auto old = current_slots()[a];
-    current_slots()[a] = value;
+    const Value* old = current_slots()[a];
+    current_slots()[a] = &value;
     c = call_block(st.blocks[0]);
-    Slots& slots = resources_[resource].slots;  // the resource the store was written on
-    if (slots.size() <= a) slots.resize(a + 1);
-    slots[a] = old;
+    slots_of(resource)[a] = old;  // the resource the store was written on
   }
   if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
 }
@@ -739,7 +756,7 @@ void Machine::disable_als(std::size_t a) {
   // `als.disable`: the hook model stops propagating the instance and, when no instance is left,
   // disables its internal hook; the frame model deletes the key from the current frame, in place.
   if (profile_.als_model == AlsModel::Frame) {
-    if (frame_ && a < frame_->size()) (*frame_)[a].reset();
+    if (frame_ && a < frame_->size()) (*frame_)[a] = nullptr;
     return;
   }
   if (!als_[a].enabled) return;
@@ -752,11 +769,11 @@ void Machine::enter_with(std::size_t a, const Value& value) {
   // `als.enter-with`: the frame model replaces the current frame; the hook model writes the store
   // onto executionAsyncResource(), where it stays for later callbacks of that resource.
   if (profile_.als_model == AlsModel::Frame) {
-    frame_ = frame_with(a, value);
+    frame_ = frame_with(a, &value);
     return;
   }
   enable_als(a);
-  current_slots()[a] = value;
+  current_slots()[a] = &value;
 }
 
 }  // namespace detail

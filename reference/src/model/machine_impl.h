@@ -2,6 +2,7 @@
 // (acx/model/machine.h). Rule ids in comments name the spec paragraph each piece implements.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -27,7 +28,9 @@ using trace::EventKind;
 using trace::kNaNId;
 
 /// One slot per AsyncLocalStorage (index = declaration order); nullopt: the store is not set.
-using Slots = std::vector<std::optional<Value>>;
+/// Values are pointers into the scenario's AST (which outlives the run), so copying them is free;
+/// nullptr: the store is not set. kUndefined stands for an explicit `undefined`.
+using Slots = std::vector<const Value*>;
 /// Frame model: an AsyncContextFrame, shared by everything that captured it (nullptr: no frame).
 /// Frames are replaced, not changed, except by disable(), which deletes a key in place.
 using Frame = std::shared_ptr<Slots>;
@@ -43,13 +46,16 @@ struct ProcessExit {
 };
 
 /// A value at run time: a literal, or a promise or thenable of the run.
+inline const Value kUndefined{};
+
 struct RValue {
   enum class Ref { None, Promise, Thenable } ref = Ref::None;
-  Value literal;
+  const Value* literal = nullptr;  ///< A literal of the scenario; nullptr: undefined.
   std::size_t index = 0;
-  std::string error;  ///< An error the runtime throws: its code (ERR_...) or name (TypeError).
-  static RValue failure(std::string code) { return RValue{Ref::None, {}, 0, std::move(code)}; }
-  static RValue of(Value v) { return RValue{Ref::None, std::move(v), 0}; }
+  const char* error = nullptr;  ///< An error the runtime throws: its code (ERR_...) or name (TypeError).
+  static RValue failure(const char* code) { return RValue{Ref::None, nullptr, 0, code}; }
+  static RValue of(const Value& v) { return RValue{Ref::None, &v, 0}; }
+  const Value& value() const { return literal ? *literal : kUndefined; }
   static RValue promise(std::size_t p) { return RValue{Ref::Promise, {}, p}; }
   static RValue thenable(std::size_t t) { return RValue{Ref::Thenable, {}, t}; }
   bool is_thenable() const { return ref != Ref::None; }
@@ -82,9 +88,8 @@ struct Activation {
 };
 
 struct Resource {
-  std::string type;
+  std::string_view type;  ///< A literal, or the AsyncResource's type in the scenario's AST.
   AsyncId trigger = 0;
-  Slots slots;  ///< Hook model: the resource's own store slots (`als.hook.copy-at-init`).
   Frame frame;  ///< Frame model: the frame captured at creation (`als.frame.capture`).
 };
 
@@ -103,8 +108,8 @@ struct HookState {
 struct AlsState {
   std::string name;
   bool created = false;
-  bool enabled = false;                ///< Hook model: set by the first run (`als.hook.enable`).
-  std::optional<Value> default_value;  ///< `als.default-value` (variation point).
+  bool enabled = false;                  ///< Hook model: set by the first run (`als.hook.enable`).
+  const Value* default_value = nullptr;  ///< `als.default-value` (variation point).
 };
 
 struct Combinator;
@@ -233,22 +238,24 @@ class Machine {
   AsyncId tid() const { return stack_.empty() ? 0 : stack_.back().tid; }
   AsyncId default_trigger() const { return eid(); }
   /// Hook model: the slots of executionAsyncResource() (`als.hook.resource`).
-  Slots& current_slots();
-  Value store_of(std::size_t als);
+  const Value** current_slots();
+  /// Hook model: a resource's store slots, in one arena (als_.size() slots per id, by id).
+  const Value** slots_of(AsyncId id);
+  const Value& store_of(std::size_t als);
   /// Frame model: a new frame, the current one with `als` set to `value` (enterWith).
-  Frame frame_with(std::size_t als, std::optional<Value> value) const;
+  Frame frame_with(std::size_t als, const Value* value) const;
 
   // ---- hooks (spec/hooks.md) ----
   bool has(bool HookState::*callback) const;
   /// Sends an event to the sink through the scope rule (`trace.scope`): hook events of an id that
   /// does not (yet) belong to the scenario wait, and are dropped if it never does.
-  void emit(trace::Event event);
+  void emit(const trace::Event& event);
   void scope_id(AsyncId id);
   void flush_decided();
   void finish_trace(int exit_code);
   void emit_each(bool HookState::*callback, EventKind kind, AsyncId id);
-  void emit_init(AsyncId id, const std::string& type, AsyncId trigger);
-  AsyncId init_resource(const std::string& type, AsyncId trigger);
+  void emit_init(AsyncId id, std::string_view type, AsyncId trigger);
+  AsyncId init_resource(std::string_view type, AsyncId trigger);
   void enable_hook(std::size_t index);
   void disable_hook(std::size_t index);
   void update_promise_hook_mode();
@@ -282,6 +289,16 @@ class Machine {
   void enable_als(std::size_t als);
   void disable_als(std::size_t als);
   void enter_with(std::size_t als, const Value& value);
+  Resource& resource(AsyncId id) {
+    if (static_cast<std::size_t>(id) >= resources_.size()) {
+      resources_.resize(std::max(static_cast<std::size_t>(id) + 1, resources_.size() * 2));
+      slot_arena_.resize(resources_.size() * als_.size(), nullptr);
+    }
+    return resources_[static_cast<std::size_t>(id)];
+  }
+  bool scoped(AsyncId id) const {
+    return id >= 0 && static_cast<std::size_t>(id) < scoped_.size() && scoped_[static_cast<std::size_t>(id)];
+  }
   RValue evaluate(const Value& v) const;
   /// An exception reached the event loop (`uncaught.handler`, `uncaught.exit`).
   void uncaught(const RValue& reason);
@@ -314,7 +331,7 @@ class Machine {
 
   /// The object a name is bound to now; stops the run (RunStatus::Unbound) if its statement has
   /// not run yet (a callback may name what its enclosing block binds later).
-  const Bound& bound(const std::string& name) const;
+  const Bound& bound(std::string_view name) const;
 
   const scenario::Scenario& scenario_;
   const Profile& profile_;
@@ -325,8 +342,9 @@ class Machine {
 
   AsyncId id_counter_ = kModelRootId;
   std::vector<ExecFrame> stack_;
-  std::unordered_map<AsyncId, Resource> resources_;
-  Frame frame_;  ///< Frame model: the current AsyncContextFrame.
+  std::vector<Resource> resources_;       ///< By id (ids are dense); 0 is `topLevelResource`.
+  std::vector<const Value*> slot_arena_;  ///< Hook model: als_.size() store slots per resource id.
+  Frame frame_;                           ///< Frame model: the current AsyncContextFrame.
 
   std::vector<HookState> hooks_;     ///< Declared hooks; the last one is ALS's internal hook.
   std::size_t storage_hook_ = 0;     ///< Index of the hook model's internal init hook.
@@ -339,7 +357,14 @@ class Machine {
   std::vector<PromiseState> promises_;
   std::vector<ThenableState> thenables_;
   std::vector<FunctionState> functions_;
-  std::unordered_map<std::string, Bound> names_;
+  std::unordered_map<std::string_view, Bound> names_;  ///< Keys view the scenario's AST.
+  /// The literal text of store values (AST values), computed once per value.
+  std::unordered_map<const Value*, std::string> literals_;
+  const std::string& literal_of(const Value& v) {
+    auto [it, inserted] = literals_.try_emplace(&v);
+    if (inserted) it->second = to_literal(v);
+    return it->second;
+  }
   std::unordered_map<std::string, std::size_t> hook_index_, als_index_;  ///< Declared, in textual order.
   /// Thenable blocks running now: inside, `t.resolve`/`t.reject` settle `promise` (unless `flag`).
   struct ThenableCall {
@@ -349,6 +374,7 @@ class Machine {
   std::vector<ThenableCall> thenable_calls_;
   std::vector<std::map<std::string, std::vector<Listener>>> emitters_;
   std::vector<const Activation*> running_;  ///< Activations being stepped, innermost last.
+  std::vector<std::shared_ptr<Activation>> spare_activations_;  ///< Reused by call_block.
 
   std::vector<const Block*> unhandled_rejection_handlers_, uncaught_exception_handlers_;
   std::deque<PendingRejection> pending_rejections_;
@@ -369,12 +395,14 @@ class Machine {
 
   // `trace.scope`, as the harness applies it to real runtimes.
   int scenario_depth_ = 0;
-  std::unordered_set<AsyncId> scoped_;
+  std::vector<char> scoped_;  ///< By id: the id belongs to the scenario.
   struct Pending {
     trace::Event event;
     bool decided;
   };
   std::deque<Pending> pending_;
+  trace::Event scratch_;          ///< Reused for hook events.
+  trace::Event observe_scratch_;  ///< Reused for observe events.
 };
 
 }  // namespace acx::model::detail

@@ -191,7 +191,7 @@ Completion Machine::run_handler(const Handler& h, const RValue& argument) {
       // thrower for a rejection); the derived promise adopts that promise.
       const Completion c = call_callback(*h.block);
       if (c.kind == Completion::Kind::Throw) return c;
-      const RValue result = c.kind == Completion::Kind::Return ? c.value : RValue::of({});
+      const RValue result = c.kind == Completion::Kind::Return ? c.value : RValue{};
       std::size_t promise;
       if (result.ref == RValue::Ref::Promise) {
         promise = result.index;
@@ -217,7 +217,7 @@ Completion Machine::run_handler(const Handler& h, const RValue& argument) {
         else
           reject_unchecked(h.target, argument);
       }
-      return Completion{Completion::Kind::Return, RValue::of({})};
+      return Completion{Completion::Kind::Return, RValue{}};
     case K::Element:
     case K::ElementReject: {
       Combinator& comb = *h.combinator;
@@ -227,10 +227,10 @@ Completion Machine::run_handler(const Handler& h, const RValue& argument) {
           if (!fulfilled)
             reject(comb.result, argument);
           else if (--comb.remaining == 0)
-            resolve(comb.result, RValue::of({}));
+            resolve(comb.result, RValue{});
           break;
         case scenario::Op::PromiseAllSettled:
-          if (--comb.remaining == 0) resolve(comb.result, RValue::of({}));
+          if (--comb.remaining == 0) resolve(comb.result, RValue{});
           break;
         case scenario::Op::PromiseRace:
           if (fulfilled)
@@ -245,7 +245,7 @@ Completion Machine::run_handler(const Handler& h, const RValue& argument) {
             reject(comb.result, RValue::failure("AggregateError"));
           break;
       }
-      return Completion{Completion::Kind::Return, RValue::of({})};
+      return Completion{Completion::Kind::Return, RValue{}};
     }
     case K::Resume:
     case K::ResumeThrow: {
@@ -259,7 +259,7 @@ Completion Machine::run_handler(const Handler& h, const RValue& argument) {
         --scenario_depth_;
         finish_async(*act, *done);
       }
-      return Completion{Completion::Kind::Return, RValue::of({})};
+      return Completion{Completion::Kind::Return, RValue{}};
     }
   }
   return Completion{};
@@ -296,7 +296,7 @@ void Machine::run_reaction(const Job& job) {
   if (c.kind == Completion::Kind::Throw)
     reject(derived, c.value);
   else
-    resolve(derived, c.kind == Completion::Kind::Return ? c.value : RValue::of({}));
+    resolve(derived, c.kind == Completion::Kind::Return ? c.value : RValue{});
   if (promise_hook_.installed) {
     track_lazily(derived);
     const AsyncId id = promises_[derived].id;
