@@ -641,9 +641,9 @@ void Machine::new_resource(const Statement& st) {
       for (std::size_t k = 0; k < opts.keys.size(); ++k)
         if (opts.keys[k] == "triggerAsyncId" && opts.fields[k].kind != Value::Kind::Undefined)
           given = &opts.fields[k];
-    } else if (opts.kind != Value::Kind::Undefined) {
-      given = &opts;  // a number is the legacy triggerAsyncId; anything else fails the check
-    }
+    } else if (opts.kind == Value::Kind::Number) {
+      given = &opts;  // the legacy form: the number is the triggerAsyncId
+    }                 // another primitive has no triggerAsyncId property: the default trigger
     if (given) {
       valid = given->kind == Value::Kind::Number && given->number >= -1;
       trigger = given->number;
@@ -682,6 +682,8 @@ void Machine::emit_event(std::size_t emitter, const std::string& name) {
   // `emitter.listeners`: emit() calls the listeners synchronously, in registration order, in the
   // emitter's caller's context; a bound function runs in its own resource.
   const auto listeners = emitters_[emitter][name];
+  // An 'error' event nobody listens to is thrown (ERR_UNHANDLED_ERROR for a non-Error argument).
+  if (listeners.empty() && name == "error") throw JsThrow{RValue::failure("ERR_UNHANDLED_ERROR")};
   for (const Listener& l : listeners) {
     if (l.block) {
       const Completion c = call_callback(*l.block);

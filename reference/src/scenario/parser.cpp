@@ -516,6 +516,12 @@ class Checker {
       fail(st, "await is only allowed in the body of an async function (and its try blocks)");
     if (st.op == Op::Return && context == Context::TopLevel)
       fail(st, "return is only allowed inside a function or callback");
+    if (st.op == Op::ObserveError && !scopes_.back().in_catch)
+      fail(st, "observeError is only allowed in a catch block");
+    if (st.op == Op::On && st.blocks.empty() == (st.args.size() < 2))
+      fail(st, "on takes either a listener block or the name of a function, not both or neither");
+    if (st.op == Op::On && st.args[0].text == "newListener")
+      fail(st, "'newListener' listeners are not part of the language");
     const bool must_bind = spec.result == Kind::Hook || spec.result == Kind::Als || st.op == Op::NewPromise ||
                            spec.result == Kind::Function || spec.result == Kind::AsyncFunction ||
                            spec.result == Kind::Thenable;
@@ -703,6 +709,7 @@ class Checker {
           break;
         }
         case Arg::Settlement:
+          if (v.kind == Value::Kind::Object) fail(st, "object literals are only AsyncResource options");
           if (v.kind == Value::Kind::Name) {
             const Binding* b = lookup(v.text);
             if (!b) fail(st, fmt::format("'{}' is not bound here", v.text));
