@@ -48,19 +48,26 @@ void Machine::run_job(const Job& job) {
       // `promise.tracking-off`
       if (!promise_hook_.wanted) promise_hook_.installed = false;
       break;
-    case Job::Kind::QueueMicrotask:
+    case Job::Kind::QueueMicrotask: {
+      // `microtask.resource`: runInAsyncScope, then emitDestroy. `uncaught.microtask`: a throw is
+      // reported after the Microtask's after, with an empty stack, and the drain goes on.
+      Completion c;
       if (job.resource != 0) {
-        // `microtask.resource`: runInAsyncScope, then emitDestroy.
-        invoke(job.resource, job.block, [&] { queue_destroy(job.resource); });
+        c = run_in_scope(job.resource, [&] { return call_callback(*job.block); });
+        queue_destroy(job.resource);
       } else {
         step();
         Frame saved = frame_;
         frame_ = job.frame;
-        const Completion c = call_callback(*job.block);
-        if (c.kind == Completion::Kind::Throw) uncaught(c.value);
+        c = call_callback(*job.block);
         frame_ = std::move(saved);
       }
+      if (c.kind == Completion::Kind::Throw) {
+        uncaught(c.value);
+        interrupted_ = false;
+      }
       break;
+    }
   }
 }
 
