@@ -50,6 +50,11 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
         if (arg.text == "destroy") h.destroy = true;
         if (arg.text == "promiseResolve") h.promise_resolve = true;
       }
+      static constexpr std::array<std::string_view, 5> kCallbacks = {"init", "before", "after", "destroy",
+                                                                     "promiseResolve"};
+      for (std::size_t i = 0; i < st.blocks.size(); ++i)
+        for (std::size_t c = 0; c < kCallbacks.size(); ++c)
+          if (st.labels[i] == kCallbacks[c]) h.bodies[c] = &st.blocks[i];
       hook_index_[st.binding] = hooks_.size();
       hooks_.push_back(h);
     } else if (st.op == scenario::Op::NewAls) {
@@ -193,6 +198,11 @@ void Machine::finish_trace(int exit_code) {
 void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
   // `hooks.order`: hooks are called in the order they were enabled. (Hook callbacks run no
   // scenario code, so the set cannot change during an emit.)
+  const int body = kind == EventKind::Before    ? 1
+                   : kind == EventKind::After   ? 2
+                   : kind == EventKind::Destroy ? 3
+                                                : 4;
+  ++emit_depth_;
   for (std::size_t h : active_) {
     if (!(hooks_[h].*callback) || h == storage_hook_) continue;
     // One event object is reused: its strings keep their buffers (the model's hot path).
@@ -204,7 +214,9 @@ void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
     e.trigger = 0;
     e.eid = 0;
     emit(e);
+    run_hook_body(h, body);
   }
+  end_emit();
 }
 
 void Machine::emit_init(AsyncId id, std::string_view type, AsyncId trigger) {
@@ -221,6 +233,7 @@ void Machine::emit_init(AsyncId id, std::string_view type, AsyncId trigger) {
     for (std::size_t i = 0; i < als_.size(); ++i) mine[i] = als_[i].enabled ? current[i] : nullptr;
   }
   const AsyncId current = eid();
+  ++emit_depth_;
   for (std::size_t h : active_) {
     if (!hooks_[h].init || h == storage_hook_) continue;
     trace::Event& e = scratch_;
@@ -231,7 +244,9 @@ void Machine::emit_init(AsyncId id, std::string_view type, AsyncId trigger) {
     e.trigger = trigger;
     e.eid = current;
     emit(e);
+    run_hook_body(h, 0);
   }
+  end_emit();
 }
 
 AsyncId Machine::init_resource(std::string_view type, AsyncId trigger) {
@@ -244,9 +259,39 @@ AsyncId Machine::init_resource(std::string_view type, AsyncId trigger) {
 
 void Machine::enable_hook(std::size_t index) {
   // `hooks.enable`: enabling an enabled hook does nothing; otherwise it joins the end of the list.
-  if (std::find(active_.begin(), active_.end(), index) != active_.end()) return;
-  active_.push_back(index);
+  // `hooks.enable-during-emit`: inside hook callbacks the change goes to a copy that replaces the
+  // set when the outermost emit ends; the promise hook is re-installed from the current set.
+  std::vector<std::size_t>& set =
+      emit_depth_ > 0 ? (next_active_ ? *next_active_ : next_active_.emplace(active_)) : active_;
+  if (std::find(set.begin(), set.end(), index) != set.end()) return;
+  set.push_back(index);
   update_promise_hook_mode();
+}
+
+void Machine::end_emit() {
+  if (--emit_depth_ == 0 && next_active_) {
+    active_ = std::move(*next_active_);
+    next_active_.reset();
+  }
+}
+
+void Machine::run_hook_body(std::size_t hook, int callback) {
+  const Block* body = hooks_[hook].bodies[static_cast<std::size_t>(callback)];
+  if (!body) return;
+  for (const Statement& st : *body) {
+    switch (st.op) {
+      case scenario::Op::HookEnable:
+        enable_hook(bound(st.receiver).index);
+        break;
+      case scenario::Op::HookDisable:
+        disable_hook(bound(st.receiver).index);
+        break;
+      default:
+        // `hooks.callback-throws`: an exception in a hook callback is fatal: exit code 1, the
+        // 'exit' listeners run, 'uncaughtException' listeners do not.
+        throw ProcessExit{1};
+    }
+  }
 }
 
 void Machine::update_promise_hook_mode() {
@@ -259,6 +304,13 @@ void Machine::update_promise_hook_mode() {
 }
 
 void Machine::disable_hook(std::size_t index) {
+  if (emit_depth_ > 0) {
+    // `hooks.enable-during-emit`: the copy loses the hook; Node's copy does not carry the total of
+    // callbacks, so the promise hook is never switched off from here.
+    std::vector<std::size_t>& set = next_active_ ? *next_active_ : next_active_.emplace(active_);
+    std::erase(set, index);
+    return;
+  }
   auto it = std::find(active_.begin(), active_.end(), index);
   if (it == active_.end()) return;
   const auto total = [&] {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -103,6 +104,8 @@ struct ExecFrame {
 struct HookState {
   std::string name;
   bool init = false, before = false, after = false, destroy = false, promise_resolve = false;
+  /// Callback bodies (`hooks.callback-body`), by callback: init, before, after, destroy, promiseResolve.
+  std::array<const Block*, 5> bodies{};
 };
 
 struct AlsState {
@@ -349,6 +352,10 @@ class Machine {
   std::vector<HookState> hooks_;     ///< Declared hooks; the last one is ALS's internal hook.
   std::size_t storage_hook_ = 0;     ///< Index of the hook model's internal init hook.
   std::vector<std::size_t> active_;  ///< Enabled hooks, in enable order (`hooks.order`).
+  int emit_depth_ = 0;               ///< > 0 while hook callbacks run (`hooks.enable-during-emit`).
+  std::optional<std::vector<std::size_t>> next_active_;  ///< The set an emit's callbacks changed.
+  void run_hook_body(std::size_t hook, int callback);
+  void end_emit();
   struct {
     bool installed = false, init = false, settled = false, wanted = false;
   } promise_hook_;  ///< The V8 promise hook Node installs (`promise.tracking`).

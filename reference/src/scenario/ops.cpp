@@ -42,7 +42,14 @@ namespace {
 const std::vector<OpSpec>& table() {
   using A = Arg;
   static const std::vector<OpSpec> ops = {
-      {Op::CreateHook, "createHook", Kind::None, {A::HookCallbacks}, 0, {}, 0, Kind::Hook},
+      {Op::CreateHook,
+       "createHook",
+       Kind::None,
+       {A::HookCallbacks},
+       0,
+       {"init", "before", "after", "destroy", "promiseResolve"},
+       0,
+       Kind::Hook},
       {Op::HookEnable, "enable", Kind::Hook, {}, 0, {}, 0, Kind::None},
       {Op::HookDisable, "disable", Kind::Hook, {}, 0, {}, 0, Kind::None},
       {Op::NewAls, "new AsyncLocalStorage", Kind::None, {A::Label, A::Literal}, 0, {}, 0, Kind::Als},

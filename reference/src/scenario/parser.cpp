@@ -376,11 +376,17 @@ class Parser {
       }
       expect_punct(')', "to close the argument list");
     }
-    if (is_punct('{')) {
+    // Blocks: the first one is unlabelled unless the operation's first label is not empty
+    // (createHook's callback bodies); the others carry their label. Optional ones may be left out;
+    // the order is fixed.
+    const bool labelled_first = !spec->blocks.empty() && !spec->blocks[0].empty();
+    std::size_t next_label = 0;
+    if (is_punct('{') && !labelled_first) {
       st.blocks.push_back(braced_block());
       st.labels.push_back("");
-      // Further blocks carry their label; optional ones may be left out, the order is fixed.
-      std::size_t next_label = 1;
+      next_label = 1;
+    }
+    if (!st.blocks.empty() || labelled_first) {
       while (at().kind == Tok::Ident && ahead(1).kind == Tok::Punct && ahead(1).text == "{") {
         const Token label = take();
         const auto& labels = spec->blocks;
@@ -473,8 +479,9 @@ class Checker {
     std::map<std::string, Binding> bound;  // bound by statements already checked
     std::map<std::string, Binding> later;  // bound further down this block: visible to callbacks
     Context context;
-    bool in_catch = false;  // a catch block (or a try nested in one): observeError may be used
-    std::string thenable;   // the thenable whose then() this block is (or a try block inside it)
+    bool in_catch = false;   // a catch block (or a try nested in one): observeError may be used
+    std::string thenable;    // the thenable whose then() this block is (or a try block inside it)
+    bool hook_body = false;  // a createHook callback body
   };
 
   // Lexical scoping with one JavaScript twist: a callback (a nested block) may name something its
@@ -509,13 +516,20 @@ class Checker {
                                ? fmt::format("{}", spec.blocks.size())
                                : fmt::format("{} to {}", spec.required_blocks, spec.blocks.size()),
                            st.blocks.size()));
-    if (st.labels.size() != st.blocks.size() || (!st.labels.empty() && !st.labels[0].empty()))
+    if (st.labels.size() != st.blocks.size() ||
+        (!st.labels.empty() && !st.labels[0].empty() && (spec.blocks.empty() || spec.blocks[0].empty())))
       fail(st, "internal: block labels do not match the blocks");
     const Context context = scopes_.back().context;
     if (st.op == Op::Await && context != Context::Async)
       fail(st, "await is only allowed in the body of an async function (and its try blocks)");
     if (st.op == Op::Return && context == Context::TopLevel)
       fail(st, "return is only allowed inside a function or callback");
+    if (scopes_.back().hook_body && st.op != Op::HookEnable && st.op != Op::HookDisable && st.op != Op::Throw)
+      fail(st, "a hook callback body may only enable or disable hooks, or throw");
+    if (st.op == Op::CreateHook)
+      for (const auto& label : st.labels)
+        if (std::none_of(st.args.begin(), st.args.end(), [&](const Value& v) { return v.text == label; }))
+          fail(st, fmt::format("a body for '{}' needs '{}' in the callback list", label, label));
     if (st.op == Op::ObserveError && !scopes_.back().in_catch)
       fail(st, "observeError is only allowed in a catch block");
     if (st.op == Op::On && st.blocks.empty() == (st.args.size() < 2))
@@ -554,7 +568,7 @@ class Checker {
       const std::string thenable = st.op == Op::Thenable ? st.binding
                                    : st.op == Op::Try    ? scopes_.back().thenable
                                                          : "";
-      scopes_.push_back(Scope{{}, {}, inner, in_catch, thenable});
+      scopes_.push_back(Scope{{}, {}, inner, in_catch, thenable, st.op == Op::CreateHook});
       block(st.blocks[i]);
       scopes_.pop_back();
     }

@@ -16,7 +16,7 @@ void print_statement(std::string& out, const Statement& st, int depth) {
   const OpSpec& spec = spec_of(st.op);
   (void)spec;
   for (std::size_t i = 0; i < st.blocks.size(); ++i) {
-    if (i > 0) out += fmt::format(" {}", st.labels[i]);
+    if (!st.labels[i].empty()) out += fmt::format(" {}", st.labels[i]);
     out += " {\n";
     print_block(out, st.blocks[i], depth + 1);
     out += indent + "}";

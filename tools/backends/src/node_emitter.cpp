@@ -51,17 +51,24 @@ const acx = (() => {
     write(lines.join('\n') + '\n');
   });
   return {
-    hook(name, callbacks) {
+    // A hook records its events, then runs the scenario's body for that callback, if any.
+    hook(name, callbacks, bodies = {}) {
       const h = {};
       if (callbacks.includes('init')) {
         h.init = (asyncId, type, trigger, resource) => {
           retained.push(resource);
           record({ event: 'init', hook: name, id: id(asyncId), type, trigger: id(trigger),
                    eid: id(async_hooks.executionAsyncId()) });
+          if (bodies.init) bodies.init();
         };
       }
       for (const cb of ['before', 'after', 'destroy', 'promiseResolve']) {
-        if (callbacks.includes(cb)) h[cb] = (asyncId) => record({ event: cb, hook: name, id: id(asyncId) });
+        if (callbacks.includes(cb)) {
+          h[cb] = (asyncId) => {
+            record({ event: cb, hook: name, id: id(asyncId) });
+            if (bodies[cb]) bodies[cb]();
+          };
+        }
       }
       return async_hooks.createHook(h);
     },
@@ -166,10 +173,17 @@ class Emitter {
     out += in + "// " + js_safe(scenario::print_head(st)) + "\n";
     switch (st.op) {
       case Op::CreateHook: {
-        std::string callbacks;
+        std::string callbacks, bodies;
         for (const auto& a : st.args)
           callbacks += fmt::format("{}'{}'", callbacks.empty() ? "" : ", ", a.text);
-        out += fmt::format("{}{}acx.hook('{}', [{}]);\n", in, bind, st.binding, callbacks);
+        for (std::size_t b = 0; b < st.blocks.size(); ++b) {
+          std::string body;
+          block(body, st.blocks[b], depth + 2);
+          bodies += fmt::format("{}  {}: () => {{\n{}{}  }},\n", bodies.empty() ? "\n" : "", st.labels[b],
+                                body, in);
+        }
+        out += fmt::format("{}{}acx.hook('{}', [{}]{});\n", in, bind, st.binding, callbacks,
+                           bodies.empty() ? "" : ", {" + bodies + in + "}");
         break;
       }
       case Op::HookEnable:
