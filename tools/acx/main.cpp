@@ -416,7 +416,7 @@ int main(int argc, char** argv) {
 
   auto* bench = app.add_subcommand(
       "bench", "Measure the model's speed (trace events per second) on a generated scenario");
-  int units = 2000;
+  int units = 200;
   double seconds = 3;
   bench->add_option("--profile", profile, "Profile (default node-20)");
   bench->add_option("--units", units, "Size of the generated scenario")->capture_default_str();

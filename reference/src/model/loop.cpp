@@ -63,7 +63,12 @@ void Machine::run_job(const Job& job) {
         frame_ = std::move(saved);
       }
       if (c.kind == Completion::Kind::Throw) {
+        // The frame model still has the microtask's frame when the listener runs.
+        Frame saved = frame_;
+        if (profile_.als_model == AlsModel::Frame)
+          frame_ = job.resource != 0 ? resource(job.resource).frame : job.frame;
         uncaught(c.value);
+        frame_ = std::move(saved);
         interrupted_ = false;
       }
       break;

@@ -8,6 +8,8 @@
 
 #include "machine_impl.h"
 
+#include "acx/scenario/parser.h"
+
 namespace acx::model {
 
 const std::set<std::string>& mutable_rules() {
@@ -38,6 +40,8 @@ void visit(const Block& block, F& f) {
 Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink,
                  const RunOptions& o)
     : scenario_(s), profile_(p), chooser_(c), sink_(sink), options_(o) {
+  if (s.slot_count.index < 0) scenario::assign_slots(s);
+  names_.resize(static_cast<std::size_t>(s.slot_count.index));
   // Hooks and stores are numbered in textual order, which is also the order of `stores` in observe
   // events (spec/trace-format.md).
   auto declare = [&](const Statement& st) {
@@ -68,7 +72,6 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
   hooks_.push_back(HookState{"<AsyncLocalStorage>", true});
   resources_.reserve(256);
   resource(kModelRootId) = Resource{"(root)", 0, {}};
-  promises_.reserve(64);
 }
 
 RunStatus Machine::run() {
@@ -99,10 +102,14 @@ void Machine::step() {
   if (++steps_ > options_.step_limit) throw StopRun{RunStatus::StepLimit};
 }
 
-const Bound& Machine::bound(std::string_view name) const {
-  auto it = names_.find(name);
-  if (it == names_.end()) throw StopRun{RunStatus::Unbound};
-  return it->second;
+const Bound& Machine::bound(scenario::Slot slot) const {
+  const auto i = static_cast<std::size_t>(slot.index);
+  if (slot.index < 0 || i >= names_.size() || !names_[i]) throw StopRun{RunStatus::Unbound};
+  return *names_[i];
+}
+
+void Machine::bind(const Statement& st, Bound b) {
+  if (st.binding_slot.index >= 0) names_[static_cast<std::size_t>(st.binding_slot.index)] = b;
 }
 
 // ---- ids, stack, stores --------------------------------------------------------------------
@@ -281,10 +288,10 @@ void Machine::run_hook_body(std::size_t hook, int callback) {
   for (const Statement& st : *body) {
     switch (st.op) {
       case scenario::Op::HookEnable:
-        enable_hook(bound(st.receiver).index);
+        enable_hook(bound(st.receiver_slot).index);
         break;
       case scenario::Op::HookDisable:
-        disable_hook(bound(st.receiver).index);
+        disable_hook(bound(st.receiver_slot).index);
         break;
       default:
         // `hooks.callback-throws`: an exception in a hook callback is fatal: exit code 1, the
@@ -377,7 +384,7 @@ Completion Machine::run_in_scope(AsyncId id, const std::function<Completion()>& 
 
 RValue Machine::evaluate(const Value& v) const {
   if (v.kind != Value::Kind::Name) return RValue::of(v);
-  const Bound& b = bound(v.text);
+  const Bound& b = bound(v.slot);
   if (b.kind == Kind::Thenable) return RValue::thenable(b.index);
   return RValue::promise(b.index);
 }
@@ -387,17 +394,17 @@ void Machine::exec(const Statement& st) {
   const auto arg = [&](std::size_t i) { return i < st.args.size() ? evaluate(st.args[i]) : RValue{}; };
   switch (st.op) {
     case Op::CreateHook:  // Hooks are numbered up front; the name is usable once createHook ran.
-      names_[st.binding] = Bound{Kind::Hook, hook_index_.at(st.binding)};
+      bind(st, Bound{Kind::Hook, hook_index_.at(st.binding)});
       break;
     case Op::HookEnable:
-      enable_hook(bound(st.receiver).index);
+      enable_hook(bound(st.receiver_slot).index);
       break;
     case Op::HookDisable:
-      disable_hook(bound(st.receiver).index);
+      disable_hook(bound(st.receiver_slot).index);
       break;
     case Op::NewAls: {
       const std::size_t a = als_index_.at(st.binding);
-      names_[st.binding] = Bound{Kind::Als, a};
+      bind(st, Bound{Kind::Als, a});
       als_[a].created = true;
       if (profile_.als_default_value && st.args.size() > 1) als_[a].default_value = &st.args[1];
       if (profile_.als_model == AlsModel::Hook && profile_.als_enable == AlsEnable::AtConstruction)
@@ -436,20 +443,20 @@ void Machine::exec(const Statement& st) {
       const std::int64_t requested = st.args[0].number;
       const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
       timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++});
-      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Timer, static_cast<std::size_t>(id)};
+      bind(st, Bound{Kind::Timer, static_cast<std::size_t>(id)});
       break;
     }
     case Op::SetImmediate: {
       const AsyncId id = init_resource("Immediate", default_trigger());  // `immediate.resource`
       immediates_.push_back(Immediate{id, &st.blocks[0]});
-      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Immediate, static_cast<std::size_t>(id)};
+      bind(st, Bound{Kind::Immediate, static_cast<std::size_t>(id)});
       break;
     }
     case Op::ClearTimeout:
     case Op::ClearInterval: {
       // `timer.clear`: a pending timer is removed and its destroy queued; so is a running one (an
       // interval is then not armed again); a fired or cleared one is left alone.
-      const auto id = static_cast<AsyncId>(bound(st.args[0].text).index);
+      const auto id = static_cast<AsyncId>(bound(st.args[0].slot).index);
       auto it = std::find_if(timers_.begin(), timers_.end(), [&](const Timer& t) { return t.id == id; });
       if (it != timers_.end()) {
         timers_.erase(it);
@@ -463,7 +470,7 @@ void Machine::exec(const Statement& st) {
     }
     case Op::ClearImmediate: {
       // `immediate.clear`: likewise for an immediate that has not run, even one in the running batch.
-      const auto id = static_cast<AsyncId>(bound(st.args[0].text).index);
+      const auto id = static_cast<AsyncId>(bound(st.args[0].slot).index);
       if (!finished_immediates_.contains(id)) {
         finished_immediates_.insert(id);
         std::erase_if(immediates_, [&](const Immediate& i) { return i.id == id; });
@@ -473,7 +480,7 @@ void Machine::exec(const Statement& st) {
     }
     case Op::NewPromise: {
       const std::size_t p = create_promise(std::nullopt);
-      names_[st.binding] = Bound{Kind::Promise, p};
+      bind(st, Bound{Kind::Promise, p});
       // `promise.executor`: the executor runs at once, in the creator's context, without
       // before/after; if it throws, the promise is rejected.
       if (!st.blocks.empty()) {
@@ -486,24 +493,24 @@ void Machine::exec(const Statement& st) {
       const RValue v = arg(0);
       // `promise.resolve-static`: Promise.resolve(p) returns p itself for a native promise.
       if (v.ref == RValue::Ref::Promise) {
-        if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, v.index};
+        bind(st, Bound{Kind::Promise, v.index});
         break;
       }
       const std::size_t p = create_promise(std::nullopt);
-      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, p};
+      bind(st, Bound{Kind::Promise, p});
       resolve(p, v);
       break;
     }
     case Op::PromiseReject: {
       const std::size_t p = create_promise(std::nullopt);
-      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, p};
+      bind(st, Bound{Kind::Promise, p});
       reject(p, arg(0));
       break;
     }
     case Op::Then:
     case Op::Catch:
     case Op::Finally: {
-      const std::size_t parent = bound(st.receiver).index;
+      const std::size_t parent = bound(st.receiver_slot).index;
       Handler fulfilled, rejected;
       if (st.op == Op::Then) {
         fulfilled = st.block("") ? Handler{Handler::Kind::Block, st.block("")} : Handler{};
@@ -518,12 +525,12 @@ void Machine::exec(const Statement& st) {
         rejected = Handler{Handler::Kind::CatchFinally, &st.blocks[0]};
       }
       const std::size_t derived = then_with(parent, std::move(fulfilled), std::move(rejected));
-      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, derived};
+      bind(st, Bound{Kind::Promise, derived});
       break;
     }
     case Op::Resolve:
     case Op::Reject: {
-      const Bound& b = bound(st.receiver);
+      const Bound& b = bound(st.receiver_slot);
       const RValue v = arg(0);
       if (b.kind == Kind::Thenable) {
         // Inside a thenable's block: the resolve/reject functions it was given (`promise.thenable`).
@@ -544,20 +551,19 @@ void Machine::exec(const Statement& st) {
       break;
     }
     case Op::Thenable:
-      names_[st.binding] = Bound{Kind::Thenable, thenables_.size()};
+      bind(st, Bound{Kind::Thenable, thenables_.size()});
       thenables_.push_back(ThenableState{&st.blocks[0], st.binding});
       break;
     case Op::Function:
     case Op::AsyncFunction:
-      names_[st.binding] =
-          Bound{st.op == Op::Function ? Kind::Function : Kind::AsyncFunction, functions_.size()};
+      bind(st, Bound{st.op == Op::Function ? Kind::Function : Kind::AsyncFunction, functions_.size()});
       functions_.push_back(
           FunctionState{st.op == Op::AsyncFunction ? FunctionState::Kind::Async : FunctionState::Kind::Plain,
                         &st.blocks[0]});
       break;
     case Op::Call: {
-      const auto promise = call_function(functions_.at(bound(st.receiver).index));
-      if (promise && !st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, *promise};
+      const auto promise = call_function(functions_.at(bound(st.receiver_slot).index));
+      if (promise) bind(st, Bound{Kind::Promise, *promise});
       break;
     }
     case Op::ProcessOn:
@@ -568,19 +574,19 @@ void Machine::exec(const Statement& st) {
       als_run(st);
       break;
     case Op::AlsEnterWith:
-      enter_with(bound(st.receiver).index, st.args[0]);
+      enter_with(bound(st.receiver_slot).index, st.args[0]);
       break;
     case Op::AlsDisable:
-      disable_als(bound(st.receiver).index);
+      disable_als(bound(st.receiver_slot).index);
       break;
     case Op::Snapshot: {
       // `als.snapshot`: AsyncResource.bind((cb, ...args) => cb(...args)): a resource made now.
       const AsyncId id = init_resource("bound-anonymous-fn", default_trigger());
-      names_[st.binding] = Bound{Kind::Snapshot, static_cast<std::size_t>(id)};
+      bind(st, Bound{Kind::Snapshot, static_cast<std::size_t>(id)});
       break;
     }
     case Op::SnapshotRun: {
-      const auto id = static_cast<AsyncId>(bound(st.receiver).index);
+      const auto id = static_cast<AsyncId>(bound(st.receiver_slot).index);
       const Completion c = run_in_scope(id, [&] { return call_callback(st.blocks[0]); });
       if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
       break;
@@ -590,13 +596,13 @@ void Machine::exec(const Statement& st) {
     case Op::ResourceBind: {
       // `resource.bind`: the static forms make a resource now ('bound-anonymous-fn': our functions
       // have no name); the instance form binds to that resource.
-      const std::size_t target = bound(st.args[0].text).index;
-      const AsyncId id = st.op == Op::ResourceBind ? static_cast<AsyncId>(bound(st.receiver).index)
+      const std::size_t target = bound(st.args[0].slot).index;
+      const AsyncId id = st.op == Op::ResourceBind ? static_cast<AsyncId>(bound(st.receiver_slot).index)
                                                    : init_resource("bound-anonymous-fn", default_trigger());
       FunctionState f{FunctionState::Kind::Bound};
       f.resource = id;
       f.target = target;
-      names_[st.binding] = Bound{Kind::BoundFunction, functions_.size()};
+      bind(st, Bound{Kind::BoundFunction, functions_.size()});
       functions_.push_back(f);
       break;
     }
@@ -604,17 +610,17 @@ void Machine::exec(const Statement& st) {
       new_resource(st);
       break;
     case Op::RunInScope: {
-      const auto id = static_cast<AsyncId>(bound(st.receiver).index);
+      const auto id = static_cast<AsyncId>(bound(st.receiver_slot).index);
       const Completion c = run_in_scope(id, [&] { return call_callback(st.blocks[0]); });
       if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
       break;
     }
     case Op::EmitDestroy:
       // `resource.emit-destroy`: every call queues a destroy (a second call is not an error).
-      queue_destroy(static_cast<AsyncId>(bound(st.receiver).index));
+      queue_destroy(static_cast<AsyncId>(bound(st.receiver_slot).index));
       break;
     case Op::ObserveResource: {
-      const auto id = static_cast<AsyncId>(bound(st.args[1].text).index);
+      const auto id = static_cast<AsyncId>(bound(st.args[1].slot).index);
       trace::Event e;
       e.kind = EventKind::Resource;
       e.label = st.args[0].text;
@@ -643,24 +649,24 @@ void Machine::exec(const Statement& st) {
       break;
     }
     case Op::NewEmitter:
-      names_[st.binding] = Bound{Kind::Emitter, emitters_.size()};
+      bind(st, Bound{Kind::Emitter, emitters_.size()});
       emitters_.emplace_back();
       break;
     case Op::On: {
       Listener l{st.blocks.empty() ? nullptr : &st.blocks[0], std::nullopt};
-      if (st.args.size() > 1) l.function = bound(st.args[1].text).index;
-      emitters_[bound(st.receiver).index][st.args[0].text].push_back(l);
+      if (st.args.size() > 1) l.function = bound(st.args[1].slot).index;
+      emitters_[bound(st.receiver_slot).index][st.args[0].text].push_back(l);
       break;
     }
     case Op::Emit:
-      emit_event(bound(st.receiver).index, st.args[0].text);
+      emit_event(bound(st.receiver_slot).index, st.args[0].text);
       break;
     case Op::SetInterval: {
       const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.interval`
       const std::int64_t requested = st.args[0].number;
       const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
       timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++, true});
-      if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Timer, static_cast<std::size_t>(id)};
+      bind(st, Bound{Kind::Timer, static_cast<std::size_t>(id)});
       break;
     }
     case Op::PromiseAll:
@@ -705,7 +711,7 @@ void Machine::new_resource(const Statement& st) {
   if (type.text.empty() && !active_.empty() && has(&HookState::init))
     throw JsThrow{RValue::failure("ERR_ASYNC_TYPE")};
   const AsyncId id = init_resource(type.text, trigger);
-  names_[st.binding] = Bound{Kind::Resource, static_cast<std::size_t>(id)};
+  bind(st, Bound{Kind::Resource, static_cast<std::size_t>(id)});
 }
 
 void Machine::combinator(const Statement& st) {
@@ -713,14 +719,14 @@ void Machine::combinator(const Statement& st) {
   // functions; the last element (all, allSettled), the first settlement (race) or the first
   // fulfilment (any) settles the result.
   const std::size_t result = create_promise(std::nullopt);
-  if (!st.binding.empty()) names_[st.binding] = Bound{Kind::Promise, result};
+  bind(st, Bound{Kind::Promise, result});
   auto shared = std::make_shared<Combinator>(Combinator{st.op, result, st.args.size()});
   for (const auto& a : st.args) {
     Handler fulfil{Handler::Kind::Element};
     fulfil.combinator = shared;
     Handler reject_h{Handler::Kind::ElementReject};
     reject_h.combinator = shared;
-    then_with(bound(a.text).index, std::move(fulfil), std::move(reject_h));
+    then_with(bound(a.slot).index, std::move(fulfil), std::move(reject_h));
   }
   if (st.args.empty()) {
     if (st.op == scenario::Op::PromiseAll || st.op == scenario::Op::PromiseAllSettled)
@@ -769,7 +775,7 @@ void Machine::enable_als(std::size_t a) {
 }
 
 void Machine::als_run(const Statement& st) {
-  const std::size_t a = bound(st.receiver).index;
+  const std::size_t a = bound(st.receiver_slot).index;
   // `als.exit`: exit(fn) is run(undefined, fn) in the frame model; the hook model disables the
   // instance around fn.
   const bool exit = st.op == scenario::Op::AlsExit;

@@ -334,14 +334,18 @@ class Machine {
 
   /// The object a name is bound to now; stops the run (RunStatus::Unbound) if its statement has
   /// not run yet (a callback may name what its enclosing block binds later).
-  const Bound& bound(std::string_view name) const;
+  const Bound& bound(scenario::Slot slot) const;
+  void bind(const Statement& st, Bound b);
 
   const scenario::Scenario& scenario_;
   const Profile& profile_;
   Chooser& chooser_;
   EventSink& sink_;
   const RunOptions& options_;
-  bool mutated(const char* rule) const { return options_.mutations.contains(rule); }
+  // Checked on hot paths: the empty set (every normal run) answers without building a string.
+  bool mutated(const char* rule) const {
+    return !options_.mutations.empty() && options_.mutations.contains(rule);
+  }
 
   AsyncId id_counter_ = kModelRootId;
   std::vector<ExecFrame> stack_;
@@ -361,10 +365,10 @@ class Machine {
   } promise_hook_;  ///< The V8 promise hook Node installs (`promise.tracking`).
 
   std::vector<AlsState> als_;
-  std::vector<PromiseState> promises_;
+  std::deque<PromiseState> promises_;  ///< A deque: growing never moves the promises.
   std::vector<ThenableState> thenables_;
   std::vector<FunctionState> functions_;
-  std::unordered_map<std::string_view, Bound> names_;  ///< Keys view the scenario's AST.
+  std::vector<std::optional<Bound>> names_;  ///< By slot (scenario::Slot): what each name is bound to.
   /// The literal text of store values (AST values), computed once per value.
   std::unordered_map<const Value*, std::string> literals_;
   const std::string& literal_of(const Value& v) {

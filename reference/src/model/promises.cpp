@@ -326,11 +326,20 @@ bool Machine::process_rejections() {
     if (profile_.als_model == AlsModel::Frame) frame_ = pending.frame;
     const RValue reason = p.value;
     if (unhandled_rejection_handlers_.empty()) {
+      // Reported as an uncaught exception from a promise: the drain goes on afterwards.
       uncaught(reason);
+      interrupted_ = false;
     } else {
       for (const Block* handler : unhandled_rejection_handlers_) {
         const Completion c = call_callback(*handler);
-        if (c.kind == Completion::Kind::Throw) uncaught(c.value);
+        if (c.kind == Completion::Kind::Throw) {
+          // `uncaught.handler`: a throwing listener is reported with the promise's context gone
+          // (eid 0, tid 0, no store); the rest of this processing is abandoned.
+          stack_.clear();
+          frame_ = std::move(saved);
+          uncaught(c.value);
+          return true;
+        }
       }
       if (pushed && !stack_.empty()) stack_.pop_back();
     }

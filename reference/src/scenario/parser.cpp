@@ -747,12 +747,44 @@ class Checker {
 
 }  // namespace
 
+namespace {
+void collect_slots(const Block& block, std::map<std::string, int>& slots) {
+  for (const auto& st : block) {
+    if (!st.binding.empty()) {
+      auto [it, inserted] = slots.try_emplace(st.binding, static_cast<int>(slots.size()));
+      st.binding_slot.index = it->second;
+    }
+    for (const auto& b : st.blocks) collect_slots(b, slots);
+  }
+}
+void fill_slots(const Block& block, const std::map<std::string, int>& slots) {
+  const auto slot_of = [&](const std::string& name) {
+    auto it = slots.find(name);
+    return it == slots.end() ? -1 : it->second;
+  };
+  for (const auto& st : block) {
+    if (!st.receiver.empty()) st.receiver_slot.index = slot_of(st.receiver);
+    for (const auto& v : st.args)
+      if (v.kind == Value::Kind::Name) v.slot.index = slot_of(v.text);
+    for (const auto& b : st.blocks) fill_slots(b, slots);
+  }
+}
+}  // namespace
+
+void assign_slots(const Scenario& scenario) {
+  std::map<std::string, int> slots;
+  collect_slots(scenario.body, slots);
+  fill_slots(scenario.body, slots);
+  scenario.slot_count.index = static_cast<int>(slots.size());
+}
+
 std::optional<ParseError> check(const Scenario& scenario, std::string_view file) {
   try {
     Checker{}.run(scenario);
   } catch (const Failure& f) {
     return ParseError{std::string(file), f.location, f.message};
   }
+  assign_slots(scenario);
   return std::nullopt;
 }
 

@@ -23,13 +23,21 @@ struct Location {
   friend bool operator==(const Location&, const Location&) { return true; }
 };
 
+/// The dense index of a bound name (names are unique in a scenario), filled in by check() so that
+/// the model finds bindings without hashing strings. Like Location, not part of a program's meaning.
+struct Slot {
+  int index = -1;
+  friend bool operator==(const Slot&, const Slot&) { return true; }
+};
+
 /// A literal or a reference to a bound name (for `p.resolve(q)`) or a bare word (hook callback names).
 struct Value {
   enum class Kind { Undefined, Null, Boolean, Number, String, Name, Object };
   Kind kind = Kind::Undefined;
   bool boolean = false;
   std::int64_t number = 0;
-  std::string text;  ///< String contents, or the referenced name.
+  std::string text;   ///< String contents, or the referenced name.
+  mutable Slot slot;  ///< Name values: the referenced name's slot.
   /// Object literals (only as AsyncResource options): keys and their values, in written order.
   std::vector<std::string> keys;
   std::vector<Value> fields;
@@ -110,6 +118,7 @@ struct Statement {
   Op op{};
   std::string binding;   ///< `let NAME =`; empty when the result is not bound.
   std::string receiver;  ///< Receiver name for method operations; empty otherwise.
+  mutable Slot binding_slot, receiver_slot;
   std::vector<Value> args;
   std::vector<Block> blocks;  ///< Callback bodies, in the order they are written.
   /// The label of each block ("" for the first, then e.g. "rejected", "catch", "finally"): an
@@ -140,6 +149,7 @@ struct Header {
 struct Scenario {
   Header header;
   Block body;
+  mutable Slot slot_count;  ///< Number of bound names (index -1: slots not assigned yet).
   friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 

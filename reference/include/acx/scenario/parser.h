@@ -37,6 +37,10 @@ ParseResult parse(std::string_view text, std::string_view file = "<input>");
 /// Reads and parses a file; an unreadable file is a ParseError at 0:0.
 ParseResult parse_file(const std::string& path);
 
+/// Gives every bound name a dense slot and every reference its slot (check() does it; the model
+/// does it for ASTs that were built, not parsed).
+void assign_slots(const Scenario& scenario);
+
 /// Checks names, kinds and arguments of an already-built AST (the parser calls it; generators too).
 std::optional<ParseError> check(const Scenario& scenario, std::string_view file = "<input>");
 
