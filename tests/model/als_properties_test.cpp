@@ -45,6 +45,7 @@ scenario::Scenario splice(const std::string& text, const scenario::Block& inner)
     return false;
   };
   if (!replace(s.body)) throw std::runtime_error("no placeholder");
+  scenario::assign_slots(s);  // the spliced statements need slots too
   return s;
 }
 
