@@ -84,6 +84,7 @@ class Builder {
     if (!env.functions.empty()) possible.push_back(Op::Call);
     if (env.context != Env::Context::TopLevel) possible.push_back(Op::Return);
     if (env.context == Env::Context::Async) possible.push_back(Op::Await);
+    possible.push_back(Op::ObserveExecution);
     possible.insert(possible.end(), {Op::Snapshot, Op::NewResource, Op::NewEmitter, Op::SetInterval,
                                      Op::PromiseAll, Op::PromiseAllSettled, Op::PromiseRace, Op::PromiseAny});
     if (!env.als.empty()) possible.insert(possible.end(), {Op::AlsExit, Op::AlsEnterWith, Op::AlsDisable});
@@ -286,6 +287,9 @@ class Builder {
       case Op::ObserveResource:
         st.args.push_back(Value::string(*gen_text()));
         st.args.push_back(Value::name(*rc::gen::elementOf(env.resources)));
+        break;
+      case Op::ObserveExecution:
+        st.args.push_back(Value::string(*gen_text()));
         break;
       case Op::ObserveError:
         st.args.push_back(Value::string(*gen_text()));

@@ -109,7 +109,24 @@ const Bound& Machine::bound(scenario::Slot slot) const {
 }
 
 void Machine::bind(const Statement& st, Bound b) {
-  if (st.binding_slot.index >= 0) names_[static_cast<std::size_t>(st.binding_slot.index)] = b;
+  if (st.binding_slot.index < 0) return;
+  names_[static_cast<std::size_t>(st.binding_slot.index)] = b;
+  // `stack.execution-resource`: remember which binding holds which resource object.
+  if (b.kind == Kind::Timer || b.kind == Kind::Immediate || b.kind == Kind::Resource)
+    resource_names_[static_cast<AsyncId>(b.index)] = st.binding;
+  if (b.kind == Kind::Promise) promise_names_[b.index] = st.binding;
+}
+
+std::string Machine::execution_resource_name() const {
+  // executionAsyncResource() is the resource on top of the stack (the derived promise for a
+  // reaction); with an empty stack it is Node's topLevelResource, which no binding holds.
+  if (stack_.empty()) return "other";
+  const AsyncId id = stack_.back().resource;
+  if (id == kModelRootId) return "top-level";
+  if (auto it = resource_names_.find(id); it != resource_names_.end()) return std::string(it->second);
+  for (const auto& [index, name] : promise_names_)
+    if (promises_[index].id == id) return std::string(name);
+  return "other";
 }
 
 // ---- ids, stack, stores --------------------------------------------------------------------
@@ -629,6 +646,9 @@ void Machine::exec(const Statement& st) {
       emit(std::move(e));
       break;
     }
+    case Op::ObserveExecution:
+      observe(st, execution_resource_name());
+      break;
     case Op::ObserveError: {
       trace::Event e;
       e.kind = EventKind::Observe;
@@ -752,13 +772,14 @@ void Machine::emit_event(std::size_t emitter, const std::string& name) {
   }
 }
 
-void Machine::observe(const Statement& st) {
+void Machine::observe(const Statement& st, std::optional<std::string> resource) {
   // One event object is reused: its strings and its stores keep their buffers.
   trace::Event& e = observe_scratch_;
   e.kind = EventKind::Observe;
   e.label = st.args[0].text;
   e.eid = eid();
   e.tid = tid();
+  e.resource = std::move(resource);
   e.stores.resize(als_.size());
   for (std::size_t i = 0; i < als_.size(); ++i) {
     e.stores[i].first = als_[i].name;

@@ -287,7 +287,8 @@ class Machine {
   void emit_event(std::size_t emitter, const std::string& name);
   void await(const std::shared_ptr<Activation>& act, const RValue& value);
   void finish_async(const Activation& act, const Completion& c);
-  void observe(const Statement& st);
+  void observe(const Statement& st, std::optional<std::string> resource = std::nullopt);
+  std::string execution_resource_name() const;
   void als_run(const Statement& st);
   void enable_als(std::size_t als);
   void disable_als(std::size_t als);
@@ -368,7 +369,11 @@ class Machine {
   std::deque<PromiseState> promises_;  ///< A deque: growing never moves the promises.
   std::vector<ThenableState> thenables_;
   std::vector<FunctionState> functions_;
-  std::vector<std::optional<Bound>> names_;  ///< By slot (scenario::Slot): what each name is bound to.
+  std::vector<std::optional<Bound>> names_;
+  std::unordered_map<AsyncId, std::string_view> resource_names_;  ///< Resource id -> its binding.
+  std::unordered_map<std::size_t, std::string_view>
+      promise_names_;  ///< Promise index -> its binding.  ///< By slot (scenario::Slot): what each name is
+                       ///< bound to.
   /// The literal text of store values (AST values), computed once per value.
   std::unordered_map<const Value*, std::string> literals_;
   const std::string& literal_of(const Value& v) {

@@ -98,6 +98,7 @@ const std::vector<OpSpec>& table() {
       {Op::StaticBind, "AsyncResource.bind", Kind::None, {A::Callable}, 1, {}, 0, Kind::BoundFunction},
       {Op::ObserveResource, "observeResource", Kind::None, {A::Label, A::ResourceName}, 2, {}, 0, Kind::None},
       {Op::ObserveError, "observeError", Kind::None, {A::Label}, 1, {}, 0, Kind::None},
+      {Op::ObserveExecution, "observeExecution", Kind::None, {A::Label}, 1, {}, 0, Kind::None},
       {Op::NewEmitter, "new EventEmitter", Kind::None, {}, 0, {}, 0, Kind::Emitter},
       {Op::On, "on", Kind::Emitter, {A::Label, A::Callable}, 1, {""}, 0, Kind::None},
       {Op::Emit, "emit", Kind::Emitter, {A::Label}, 1, {}, 0, Kind::None},

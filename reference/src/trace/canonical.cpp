@@ -61,6 +61,7 @@ std::string describe(const Event& e) {
       std::string stores;
       for (const auto& [name, literal] : e.stores) stores += fmt::format(" {}={}", name, literal);
       if (e.error) stores += fmt::format(" error={}", *e.error);
+      if (e.resource) stores += fmt::format(" executionAsyncResource={}", *e.resource);
       return fmt::format("observe \"{}\" eid={} tid={}{}", e.label, id_name(e.eid), id_name(e.tid), stores);
     }
     case EventKind::Exit:

@@ -57,6 +57,7 @@ Event parse_event(const json& j) {
   if (e.kind == EventKind::Observe) {
     e.label = string_field(j, "label");
     if (j.contains("error")) e.error = string_field(j, "error");
+    if (j.contains("resource")) e.resource = string_field(j, "resource");
     e.eid = id_field(j, "eid");
     e.tid = id_field(j, "tid");
     const json& stores = field(j, "stores");
@@ -136,6 +137,7 @@ std::string to_json_line(const Event& e) {
     j["trigger"] = e.trigger;
   } else if (e.kind == EventKind::Observe) {
     if (e.error) j["error"] = *e.error;
+    if (e.resource) j["resource"] = *e.resource;
     j["label"] = e.label;
     j["eid"] = e.eid;
     j["tid"] = e.tid;

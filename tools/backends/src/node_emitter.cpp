@@ -29,6 +29,7 @@ const acx = (() => {
   const entered = new Set();
   let depth = 1;
   const root = async_hooks.executionAsyncId();
+  let top;  // the main script's resource, captured only by scenarios that use observeExecution
   const id = (x) => (Number.isInteger(x) ? x : -1);
   const literal = (v) => (v === undefined ? 'undefined' : JSON.stringify(v));
   const record = (e) => { e.scoped = depth > 0; events.push(e); };
@@ -94,6 +95,15 @@ const acx = (() => {
       }
       events.push(e);
     },
+    // Names the object executionAsyncResource() returns: a scenario binding, the main script's
+    // resource ('top-level') or 'other'.
+    captureTop() { top = async_hooks.executionAsyncResource(); },
+    observeExecution(label, stores, objects) {
+      const current = async_hooks.executionAsyncResource();
+      const found = objects.find(([, o]) => o !== undefined && o === current);
+      this.observe(label, stores);
+      events[events.length - 1].resource = found ? found[0] : current === top ? 'top-level' : 'other';
+    },
     observeResource(label, r) {
       events.push({ event: 'resource', label, id: id(r.asyncId()), trigger: id(r.triggerAsyncId()) });
     },
@@ -118,6 +128,12 @@ class Emitter {
       for (const auto& st : b) {
         if (!st.binding.empty()) names_.push_back(st.binding);
         if (st.op == Op::NewAls) als_.push_back(st.binding);
+        // Bindings that can hold the object executionAsyncResource() returns.
+        const scenario::Kind kind = spec_of(st.op).result;
+        if (st.op == Op::ObserveExecution) uses_execution_ = true;
+        if (!st.binding.empty() && (kind == scenario::Kind::Timer || kind == scenario::Kind::Immediate ||
+                                    kind == scenario::Kind::Resource || kind == scenario::Kind::Promise))
+          objects_.push_back({st.binding, kind});
         for (const auto& inner : st.blocks) visit(inner);
       }
     };
@@ -135,6 +151,9 @@ class Emitter {
       out += ";\n";
     }
     // The top level is scenario code until it ends, also when it throws (`trace.scope`).
+    // executionAsyncResource() has a side effect (Node starts tracking resources), so the harness
+    // calls it only for scenarios that observe it.
+    if (uses_execution_) out += "acx.captureTop();\n";
     out += "// ---- scenario ----\ntry {\n";
     block(out, scenario_.body, 1);
     out += "} finally {\n  acx.done();\n}\n";
@@ -366,6 +385,14 @@ class Emitter {
       case Op::ObserveResource:
         out += fmt::format("{}acx.observeResource({}, v_{});\n", in, value(st.args[0]), st.args[1].text);
         break;
+      case Op::ObserveExecution: {
+        std::string objects;
+        for (const auto& [name, kind] : objects_)
+          objects += fmt::format("{}['{}', v_{}]", objects.empty() ? "" : ", ", name, name);
+        out += fmt::format("{}acx.observeExecution({}, [{}], [{}]);\n", in, value(st.args[0]), stores(),
+                           objects);
+        break;
+      }
       case Op::ObserveError:
         out += fmt::format("{}acx.observe({}, [{}], e);\n", in, value(st.args[0]), stores());
         break;
@@ -414,6 +441,8 @@ class Emitter {
   const scenario::Scenario& scenario_;
   std::vector<std::string> names_;
   std::vector<std::string> als_;
+  std::vector<std::pair<std::string, scenario::Kind>> objects_;
+  bool uses_execution_ = false;
   std::vector<std::string> resolvers_;
   std::set<std::string> thenables_;
 };

@@ -99,12 +99,13 @@ enum class Op {
   StaticBind,       ///< let b = AsyncResource.bind(f)
   ObserveResource,  ///< observeResource("label", r): records r.asyncId() and r.triggerAsyncId()
   ObserveError,     ///< observeError("label"): in a catch block, records the caught error's code or value
-  NewEmitter,       ///< let e = new EventEmitter
-  On,               ///< e.on("event") { listener } or e.on("event", f)
-  Emit,             ///< e.emit("event")
-  SetInterval,      ///< let t = setInterval(ms) { ... }
-  ClearInterval,    ///< clearInterval(t)
-  PromiseAll,       ///< let r = Promise.all(p, q, ...)
+  ObserveExecution,   ///< observeExecution("label"): also names the object executionAsyncResource() returns
+  NewEmitter,         ///< let e = new EventEmitter
+  On,                 ///< e.on("event") { listener } or e.on("event", f)
+  Emit,               ///< e.emit("event")
+  SetInterval,        ///< let t = setInterval(ms) { ... }
+  ClearInterval,      ///< clearInterval(t)
+  PromiseAll,         ///< let r = Promise.all(p, q, ...)
   PromiseAllSettled,  ///< let r = Promise.allSettled(p, q, ...)
   PromiseRace,        ///< let r = Promise.race(p, q, ...)
   PromiseAny,         ///< let r = Promise.any(p, q, ...)

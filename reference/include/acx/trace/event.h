@@ -35,6 +35,9 @@ struct Event {
   std::int64_t code = 0;  ///< exit only: the process's exit code.
   /// observe only (observeError): the caught error's code (ERR_...), its name, or the thrown literal.
   std::optional<std::string> error;
+  /// observe only (observeExecution): which object executionAsyncResource() returned: the name of
+  /// the scenario's binding holding it, "top-level" (the main script's resource) or "other".
+  std::optional<std::string> resource;
   // resource events (observeResource) use label, id (asyncId()) and trigger (triggerAsyncId()).
 
   friend bool operator==(const Event&, const Event&) = default;
