@@ -30,8 +30,7 @@ void Machine::drain() {
 
 void Machine::run_microtasks() {
   while (!jobs_.empty()) {
-    const Job job = std::move(jobs_.front());
-    jobs_.pop_front();
+    const Job job = jobs_.pop_front();
     run_job(job);
   }
 }

@@ -28,23 +28,52 @@ RunStatus run(const scenario::Scenario& scenario, const Profile& profile, Choose
 namespace detail {
 
 namespace {
-template <typename F>
-void visit(const Block& block, F& f) {
-  for (const auto& st : block) {
-    f(st);
-    for (const auto& b : st.blocks) visit(b, f);
-  }
+/// The big tables of a run, kept per thread between runs: the search and the benchmark run the
+/// model many times, and reusing the storage saves growing it again each time.
+struct Buffers {
+  std::vector<Resource> resources;
+  std::vector<const Value*> arena;
+  std::vector<char> scoped;
+  std::vector<Job> jobs;
+};
+Buffers& buffers() {
+  static thread_local Buffers b;
+  return b;
 }
 }  // namespace
+
+Machine::~Machine() {
+  resources_.clear();
+  slot_arena_.clear();
+  scoped_.clear();
+  jobs_.items.clear();
+  Buffers& b = buffers();
+  b.resources = std::move(resources_);
+  b.arena = std::move(slot_arena_);
+  b.scoped = std::move(scoped_);
+  b.jobs = std::move(jobs_.items);
+}
 
 Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink,
                  const RunOptions& o)
     : scenario_(s), profile_(p), chooser_(c), sink_(sink), options_(o) {
+  {
+    Buffers& b = buffers();
+    resources_ = std::move(b.resources);
+    slot_arena_ = std::move(b.arena);
+    scoped_ = std::move(b.scoped);
+    jobs_.items = std::move(b.jobs);
+    resources_.clear();
+    slot_arena_.clear();
+    scoped_.clear();
+    jobs_.items.clear();
+  }
   if (s.slot_count.index < 0) scenario::assign_slots(s);
   names_.resize(static_cast<std::size_t>(s.slot_count.index));
   // Hooks and stores are numbered in textual order, which is also the order of `stores` in observe
   // events (spec/trace-format.md).
-  auto declare = [&](const Statement& st) {
+  for (const Statement* declaration : s.declarations.statements) {
+    const Statement& st = *declaration;
     if (st.op == scenario::Op::CreateHook) {
       HookState h{st.binding};
       for (const auto& arg : st.args) {
@@ -65,8 +94,7 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
       als_index_[st.binding] = als_.size();
       als_.push_back(AlsState{st.binding});
     }
-  };
-  visit(s.body, declare);
+  }
   // `als.hook.enable`: the hook model's AsyncLocalStorage installs one internal init hook.
   storage_hook_ = hooks_.size();
   hooks_.push_back(HookState{"<AsyncLocalStorage>", true});

@@ -232,6 +232,9 @@ struct Bound {
 class Machine {
  public:
   Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink, const RunOptions& o);
+  ~Machine();
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
   RunStatus run();
 
  private:
@@ -397,7 +400,22 @@ class Machine {
   std::unordered_set<std::size_t> maybe_unhandled_;  ///< Rejected promises still without a handler.
 
   std::deque<Tick> ticks_;
-  std::deque<Job> jobs_;
+  /// The microtask queue: a vector with a read position, emptied (keeping its capacity) whenever
+  /// it drains; cheaper than a deque of these large jobs.
+  struct JobQueue {
+    std::vector<Job> items;
+    std::size_t head = 0;
+    bool empty() const { return head == items.size(); }
+    void push_back(Job job) { items.push_back(std::move(job)); }
+    Job pop_front() {
+      Job job = std::move(items[head++]);
+      if (head == items.size()) {
+        items.clear();
+        head = 0;
+      }
+      return job;
+    }
+  } jobs_;
   std::vector<Timer> timers_;
   std::unordered_map<AsyncId, bool> running_timers_;  ///< Timers whose callback runs -> cleared meanwhile.
   std::deque<Immediate> immediates_;

@@ -748,13 +748,15 @@ class Checker {
 }  // namespace
 
 namespace {
-void collect_slots(const Block& block, std::map<std::string, int>& slots) {
+void collect_slots(const Block& block, std::map<std::string, int>& slots,
+                   std::vector<const Statement*>& decls) {
   for (const auto& st : block) {
+    if (st.op == Op::CreateHook || st.op == Op::NewAls) decls.push_back(&st);
     if (!st.binding.empty()) {
       auto [it, inserted] = slots.try_emplace(st.binding, static_cast<int>(slots.size()));
       st.binding_slot.index = it->second;
     }
-    for (const auto& b : st.blocks) collect_slots(b, slots);
+    for (const auto& b : st.blocks) collect_slots(b, slots, decls);
   }
 }
 void fill_slots(const Block& block, const std::map<std::string, int>& slots) {
@@ -773,7 +775,8 @@ void fill_slots(const Block& block, const std::map<std::string, int>& slots) {
 
 void assign_slots(const Scenario& scenario) {
   std::map<std::string, int> slots;
-  collect_slots(scenario.body, slots);
+  scenario.declarations.statements.clear();
+  collect_slots(scenario.body, slots, scenario.declarations.statements);
   fill_slots(scenario.body, slots);
   scenario.slot_count.index = static_cast<int>(slots.size());
 }

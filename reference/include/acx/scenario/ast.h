@@ -151,6 +151,13 @@ struct Scenario {
   Header header;
   Block body;
   mutable Slot slot_count;  ///< Number of bound names (index -1: slots not assigned yet).
+  /// createHook and new AsyncLocalStorage statements in textual order, found with the slots (so
+  /// that each model run need not walk the whole AST). Not part of the program's meaning.
+  struct Declarations {
+    std::vector<const Statement*> statements;
+    friend bool operator==(const Declarations&, const Declarations&) { return true; }
+  };
+  mutable Declarations declarations;
   friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
