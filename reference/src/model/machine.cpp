@@ -68,7 +68,7 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
     scoped_.clear();
     jobs_.items.clear();
   }
-  if (s.slot_count.index < 0) scenario::assign_slots(s);
+  if (s.slot_count.index < 0 || !s.declarations.valid) scenario::assign_slots(s);
   names_.resize(static_cast<std::size_t>(s.slot_count.index));
   // Hooks and stores are numbered in textual order, which is also the order of `stores` in observe
   // events (spec/trace-format.md).

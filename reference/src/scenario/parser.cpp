@@ -779,6 +779,7 @@ void assign_slots(const Scenario& scenario) {
   collect_slots(scenario.body, slots, scenario.declarations.statements);
   fill_slots(scenario.body, slots);
   scenario.slot_count.index = static_cast<int>(slots.size());
+  scenario.declarations.valid = true;
 }
 
 std::optional<ParseError> check(const Scenario& scenario, std::string_view file) {

@@ -155,6 +155,14 @@ struct Scenario {
   /// that each model run need not walk the whole AST). Not part of the program's meaning.
   struct Declarations {
     std::vector<const Statement*> statements;
+    bool valid = false;  ///< Pointers into this very Scenario; a copy must find them again.
+    Declarations() = default;
+    Declarations(const Declarations&) {}
+    Declarations& operator=(const Declarations&) {
+      statements.clear();
+      valid = false;
+      return *this;
+    }
     friend bool operator==(const Declarations&, const Declarations&) { return true; }
   };
   mutable Declarations declarations;
