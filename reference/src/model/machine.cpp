@@ -98,8 +98,12 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
   // `als.hook.enable`: the hook model's AsyncLocalStorage installs one internal init hook.
   storage_hook_ = hooks_.size();
   hooks_.push_back(HookState{"<AsyncLocalStorage>", true});
+  hook_events_.resize(hooks_.size());
+  init_events_.resize(hooks_.size());
+  for (std::size_t h = 0; h < hooks_.size(); ++h)
+    hook_events_[h].hook = init_events_[h].hook = hooks_[h].name;
   resources_.reserve(256);
-  resource(kModelRootId) = Resource{"(root)", 0, {}};
+  resource(kModelRootId) = Resource{"(root)", {}, 0, {}};
 }
 
 RunStatus Machine::run() {
@@ -141,8 +145,8 @@ void Machine::bind(const Statement& st, Bound b) {
   names_[static_cast<std::size_t>(st.binding_slot.index)] = b;
   // `stack.execution-resource`: remember which binding holds which resource object.
   if (b.kind == Kind::Timer || b.kind == Kind::Immediate || b.kind == Kind::Resource)
-    resource_names_[static_cast<AsyncId>(b.index)] = st.binding;
-  if (b.kind == Kind::Promise) promise_names_[b.index] = st.binding;
+    resource(static_cast<AsyncId>(b.index)).binding = st.binding;
+  if (b.kind == Kind::Promise) promises_[b.index].binding = st.binding;
 }
 
 std::string Machine::execution_resource_name() const {
@@ -151,9 +155,11 @@ std::string Machine::execution_resource_name() const {
   if (stack_.empty()) return "other";
   const AsyncId id = stack_.back().resource;
   if (id == kModelRootId) return "top-level";
-  if (auto it = resource_names_.find(id); it != resource_names_.end()) return std::string(it->second);
-  for (const auto& [index, name] : promise_names_)
-    if (promises_[index].id == id) return std::string(name);
+  if (static_cast<std::size_t>(id) < resources_.size() &&
+      !resources_[static_cast<std::size_t>(id)].binding.empty())
+    return std::string(resources_[static_cast<std::size_t>(id)].binding);
+  for (const PromiseState& p : promises_)
+    if (p.id == id && !p.binding.empty()) return std::string(p.binding);
   return "other";
 }
 
@@ -257,16 +263,12 @@ void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
   ++emit_depth_;
   for (std::size_t h : active_) {
     if (!(hooks_[h].*callback) || h == storage_hook_) continue;
-    // One event object is reused: its strings keep their buffers (the model's hot path).
-    trace::Event& e = scratch_;
+    // Each hook has a prepared event with its name: only the kind and the id change.
+    trace::Event& e = hook_events_[h];
     e.kind = kind;
-    e.hook = hooks_[h].name;
     e.id = id;
-    e.type.clear();
-    e.trigger = 0;
-    e.eid = 0;
     emit(e);
-    run_hook_body(h, body);
+    if (hooks_[h].bodies[static_cast<std::size_t>(body)]) run_hook_body(h, body);
   }
   end_emit();
 }
@@ -288,15 +290,14 @@ void Machine::emit_init(AsyncId id, std::string_view type, AsyncId trigger) {
   ++emit_depth_;
   for (std::size_t h : active_) {
     if (!hooks_[h].init || h == storage_hook_) continue;
-    trace::Event& e = scratch_;
+    trace::Event& e = init_events_[h];
     e.kind = EventKind::Init;
-    e.hook = hooks_[h].name;
     e.id = id;
     e.type = type;
     e.trigger = trigger;
     e.eid = current;
     emit(e);
-    run_hook_body(h, 0);
+    if (hooks_[h].bodies[0]) run_hook_body(h, 0);
   }
   end_emit();
 }

@@ -90,6 +90,8 @@ struct Activation {
 
 struct Resource {
   std::string_view type;  ///< A literal, or the AsyncResource's type in the scenario's AST.
+  std::string_view
+      binding;  ///< The name bound to the resource's object, if any (`stack.execution-resource`).
   AsyncId trigger = 0;
   Frame frame;  ///< Frame model: the frame captured at creation (`als.frame.capture`).
 };
@@ -159,6 +161,7 @@ struct PromiseState {
   bool already_resolved = false;
   bool has_handler = false;  ///< V8's flag: some reaction was ever registered.
   AsyncId id = 0;            ///< 0 while untracked (`promise.tracking`).
+  std::string_view binding;  ///< The name bound to the promise, if any (`stack.execution-resource`).
   AsyncId trigger = kNaNId;  ///< kNaNId when the id was given as a parent (`promise.lazy-id`).
   std::vector<Reaction> reactions;
 };
@@ -369,14 +372,11 @@ class Machine {
   } promise_hook_;  ///< The V8 promise hook Node installs (`promise.tracking`).
 
   std::vector<AlsState> als_;
-  std::deque<PromiseState> promises_;  ///< A deque: growing never moves the promises.
+  std::deque<PromiseState> promises_;  ///< A deque: growing never moves the promises (references stay valid).
   std::vector<ThenableState> thenables_;
   std::vector<FunctionState> functions_;
   std::vector<std::optional<Bound>> names_;
-  std::unordered_map<AsyncId, std::string_view> resource_names_;  ///< Resource id -> its binding.
-  std::unordered_map<std::size_t, std::string_view>
-      promise_names_;  ///< Promise index -> its binding.  ///< By slot (scenario::Slot): what each name is
-                       ///< bound to.
+  ///< (names_: by slot (scenario::Slot), what each name is bound to.)
   /// The literal text of store values (AST values), computed once per value.
   std::unordered_map<const Value*, std::string> literals_;
   const std::string& literal_of(const Value& v) {
@@ -435,8 +435,10 @@ class Machine {
     bool decided;
   };
   std::deque<Pending> pending_;
-  trace::Event scratch_;          ///< Reused for hook events.
-  trace::Event observe_scratch_;  ///< Reused for observe events.
+  trace::Event scratch_;                   ///< Reused for hook events.
+  std::vector<trace::Event> hook_events_;  ///< One prepared event per hook (name set once).
+  std::vector<trace::Event> init_events_;  ///< Likewise for init events.
+  trace::Event observe_scratch_;           ///< Reused for observe events.
 };
 
 }  // namespace acx::model::detail
