@@ -809,11 +809,11 @@ void Machine::observe(const Statement& st, std::optional<std::string> resource) 
   e.eid = eid();
   e.tid = tid();
   e.resource = std::move(resource);
-  e.stores.resize(als_.size());
-  for (std::size_t i = 0; i < als_.size(); ++i) {
-    e.stores[i].first = als_[i].name;
-    e.stores[i].second = literal_of(store_of(i));
+  if (e.stores.size() != als_.size()) {
+    e.stores.resize(als_.size());
+    for (std::size_t i = 0; i < als_.size(); ++i) e.stores[i].first = als_[i].name;
   }
+  for (std::size_t i = 0; i < als_.size(); ++i) e.stores[i].second = literal_of(store_of(i));
   emit(e);
 }
 

@@ -377,12 +377,11 @@ class Machine {
   std::vector<FunctionState> functions_;
   std::vector<std::optional<Bound>> names_;
   ///< (names_: by slot (scenario::Slot), what each name is bound to.)
-  /// The literal text of store values (AST values), computed once per value.
-  std::unordered_map<const Value*, std::string> literals_;
-  const std::string& literal_of(const Value& v) {
-    auto [it, inserted] = literals_.try_emplace(&v);
-    if (inserted) it->second = to_literal(v);
-    return it->second;
+  static const std::string& literal_of(const Value& v) {
+    static const std::string undefined = "undefined";
+    if (&v == &kUndefined) return undefined;  // shared by every run: never written
+    if (v.literal_text.text.empty()) v.literal_text.text = to_literal(v);  // never empty once computed
+    return v.literal_text.text;
   }
   std::unordered_map<std::string, std::size_t> hook_index_, als_index_;  ///< Declared, in textual order.
   /// Thenable blocks running now: inside, `t.resolve`/`t.reject` settle `promise` (unless `flag`).

@@ -38,6 +38,13 @@ struct Value {
   std::int64_t number = 0;
   std::string text;   ///< String contents, or the referenced name.
   mutable Slot slot;  ///< Name values: the referenced name's slot.
+  /// The literal's text, computed once by whoever needs it (the model, for store values). Like
+  /// Location, not part of the meaning.
+  struct Text {
+    std::string text;
+    friend bool operator==(const Text&, const Text&) { return true; }
+  };
+  mutable Text literal_text;
   /// Object literals (only as AsyncResource options): keys and their values, in written order.
   std::vector<std::string> keys;
   std::vector<Value> fields;
