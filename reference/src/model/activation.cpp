@@ -193,7 +193,9 @@ void Machine::uncaught(const RValue& reason) {
   // `uncaught.exit`: with no 'uncaughtException' listener the process exits with code 1.
   if (uncaught_exception_handlers_.empty()) throw ProcessExit{1};
   // `uncaught.handler`: the listeners run in the context that threw (still on the stack).
-  for (const Block* handler : uncaught_exception_handlers_) {
+  // A copy: a listener may add listeners, which (as in EventEmitter.emit) wait for the next event.
+  const auto handlers = uncaught_exception_handlers_;
+  for (const Block* handler : handlers) {
     const Completion c = call_callback(*handler);
     if (c.kind == Completion::Kind::Throw) throw ProcessExit{7};  // a throwing handler is fatal
   }

@@ -103,6 +103,7 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
   for (std::size_t h = 0; h < hooks_.size(); ++h)
     hook_events_[h].hook = init_events_[h].hook = hooks_[h].name;
   resources_.reserve(256);
+  grow_tables(kModelRootId);
   resource(kModelRootId) = Resource{"(root)", {}, 0, {}};
 }
 
@@ -168,7 +169,6 @@ std::string Machine::execution_resource_name() const {
 // Resource 0 stands for Node's `topLevelResource`, what executionAsyncResource() returns when the
 // stack is empty (inside microtasks); it is a different object from the main script's resource.
 const Value** Machine::slots_of(AsyncId id) {
-  resource(id);  // grows the arena with the resource table
   return slot_arena_.data() + static_cast<std::size_t>(id) * als_.size();
 }
 
@@ -282,7 +282,7 @@ void Machine::emit_init(AsyncId id, std::string_view type, AsyncId trigger) {
   if (profile_.als_model == AlsModel::Hook && !mutated("als.propagation") &&
       std::find(active_.begin(), active_.end(), storage_hook_) != active_.end()) {
     // Only enabled instances propagate (`_propagate` checks `this.enabled`).
-    const Value** mine = slots_of(id);  // grows the arena first: `current` stays valid
+    const Value** mine = slots_of(id);
     const Value* const* current = current_slots();
     for (std::size_t i = 0; i < als_.size(); ++i) mine[i] = als_[i].enabled ? current[i] : nullptr;
   }

@@ -242,7 +242,10 @@ class Machine {
 
  private:
   // ---- ids and the execution stack (spec/ids-and-stack.md) ----
-  AsyncId new_id() { return ++id_counter_; }
+  AsyncId new_id() {
+    grow_tables(id_counter_ + 1);
+    return ++id_counter_;
+  }
   AsyncId eid() const { return stack_.empty() ? 0 : stack_.back().eid; }
   AsyncId tid() const { return stack_.empty() ? 0 : stack_.back().tid; }
   AsyncId default_trigger() const { return eid(); }
@@ -299,12 +302,13 @@ class Machine {
   void enable_als(std::size_t als);
   void disable_als(std::size_t als);
   void enter_with(std::size_t als, const Value& value);
-  Resource& resource(AsyncId id) {
+  /// Every id the run allocated has its entry (new_id grows the tables), so this is a plain index.
+  Resource& resource(AsyncId id) { return resources_[static_cast<std::size_t>(id)]; }
+  void grow_tables(AsyncId id) {
     if (static_cast<std::size_t>(id) >= resources_.size()) {
       resources_.resize(std::max(static_cast<std::size_t>(id) + 1, resources_.size() * 2));
       slot_arena_.resize(resources_.size() * als_.size(), nullptr);
     }
-    return resources_[static_cast<std::size_t>(id)];
   }
   bool scoped(AsyncId id) const {
     return id >= 0 && static_cast<std::size_t>(id) < scoped_.size() && scoped_[static_cast<std::size_t>(id)];

@@ -330,7 +330,8 @@ bool Machine::process_rejections() {
       uncaught(reason);
       interrupted_ = false;
     } else {
-      for (const Block* handler : unhandled_rejection_handlers_) {
+      const auto handlers = unhandled_rejection_handlers_;  // listeners may add listeners
+      for (const Block* handler : handlers) {
         const Completion c = call_callback(*handler);
         if (c.kind == Completion::Kind::Throw) {
           // `uncaught.handler`: a throwing listener is reported with the promise's context gone
