@@ -35,10 +35,10 @@ Completion Machine::call_callback(const Block& block) {
   return c;
 }
 
-std::optional<std::size_t> Machine::call_function(const FunctionState& f) {
+std::optional<std::size_t> Machine::call_function(FunctionState f) {  // a copy: functions_ may grow
   if (f.kind == FunctionState::Kind::Bound) {
     // `resource.bind`: a bound function calls runInAsyncScope on its resource.
-    const FunctionState target = functions_.at(f.target);
+    const FunctionState target = functions_.at(f.target);  // a copy, like f
     std::optional<std::size_t> result;
     std::optional<RValue> thrown;
     run_in_scope(f.resource, [&] {

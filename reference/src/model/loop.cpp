@@ -55,10 +55,9 @@ void Machine::run_job(const Job& job) {
         c = run_in_scope(job.resource, [&] { return call_callback(*job.block); });
         queue_destroy(job.resource);
       } else {
-        step();
         Frame saved = frame_;
         frame_ = job.frame;
-        c = call_callback(*job.block);
+        c = call_callback(*job.block);  // call_callback counts the step
         frame_ = std::move(saved);
       }
       if (c.kind == Completion::Kind::Throw) {

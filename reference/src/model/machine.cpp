@@ -144,23 +144,23 @@ const Bound& Machine::bound(scenario::Slot slot) const {
 void Machine::bind(const Statement& st, Bound b) {
   if (st.binding_slot.index < 0) return;
   names_[static_cast<std::size_t>(st.binding_slot.index)] = b;
-  // `stack.execution-resource`: remember which binding holds which resource object.
-  if (b.kind == Kind::Timer || b.kind == Kind::Immediate || b.kind == Kind::Resource)
-    resource(static_cast<AsyncId>(b.index)).binding = st.binding;
-  if (b.kind == Kind::Promise) promises_[b.index].binding = st.binding;
 }
 
 std::string Machine::execution_resource_name() const {
-  // executionAsyncResource() is the resource on top of the stack (the derived promise for a
-  // reaction); with an empty stack it is Node's topLevelResource, which no binding holds.
+  // `stack.execution-resource`: executionAsyncResource() is the resource on top of the stack (the
+  // derived promise for a reaction); with an empty stack it is Node's topLevelResource, which no
+  // binding holds. Like the harness, take the first binding in textual order that holds it now.
   if (stack_.empty()) return "other";
   const AsyncId id = stack_.back().resource;
   if (id == kModelRootId) return "top-level";
-  if (static_cast<std::size_t>(id) < resources_.size() &&
-      !resources_[static_cast<std::size_t>(id)].binding.empty())
-    return std::string(resources_[static_cast<std::size_t>(id)].binding);
-  for (const PromiseState& p : promises_)
-    if (p.id == id && !p.binding.empty()) return std::string(p.binding);
+  for (std::size_t slot = 0; slot < names_.size(); ++slot) {
+    const auto& b = names_[slot];
+    if (!b) continue;
+    const bool holds = (b->kind == Kind::Timer || b->kind == Kind::Immediate || b->kind == Kind::Resource)
+                           ? static_cast<AsyncId>(b->index) == id
+                           : b->kind == Kind::Promise && promises_[b->index].id == id;
+    if (holds) return std::string(scenario_.declarations.slot_names[slot]);
+  }
   return "other";
 }
 
@@ -254,8 +254,8 @@ void Machine::finish_trace(int exit_code) {
 }
 
 void Machine::emit_each(bool HookState::*callback, EventKind kind, AsyncId id) {
-  // `hooks.order`: hooks are called in the order they were enabled. (Hook callbacks run no
-  // scenario code, so the set cannot change during an emit.)
+  // `hooks.order`: hooks are called in the order they were enabled. Hook bodies that enable or
+  // disable hooks change next_active_, which replaces the set when the emit ends.
   const int body = kind == EventKind::Before    ? 1
                    : kind == EventKind::After   ? 2
                    : kind == EventKind::Destroy ? 3
@@ -788,7 +788,9 @@ void Machine::combinator(const Statement& st) {
 void Machine::emit_event(std::size_t emitter, const std::string& name) {
   // `emitter.listeners`: emit() calls the listeners synchronously, in registration order, in the
   // emitter's caller's context; a bound function runs in its own resource.
-  const auto listeners = emitters_[emitter][name];
+  const auto& table = emitters_[emitter];
+  const auto found = table.find(name);
+  const auto listeners = found == table.end() ? std::vector<Listener>{} : found->second;
   // An 'error' event nobody listens to is thrown (ERR_UNHANDLED_ERROR for a non-Error argument).
   if (listeners.empty() && name == "error") throw JsThrow{RValue::failure("ERR_UNHANDLED_ERROR")};
   for (const Listener& l : listeners) {

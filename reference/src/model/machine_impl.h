@@ -28,9 +28,9 @@ using trace::AsyncId;
 using trace::EventKind;
 using trace::kNaNId;
 
-/// One slot per AsyncLocalStorage (index = declaration order); nullopt: the store is not set.
-/// Values are pointers into the scenario's AST (which outlives the run), so copying them is free;
-/// nullptr: the store is not set. kUndefined stands for an explicit `undefined`.
+/// One slot per AsyncLocalStorage (index = declaration order). Values are pointers into the scenario's AST
+/// (which outlives the run), so copying them is free; nullptr: the store is not set. kUndefined stands for an
+/// explicit `undefined`.
 using Slots = std::vector<const Value*>;
 /// Frame model: an AsyncContextFrame, shared by everything that captured it (nullptr: no frame).
 /// Frames are replaced, not changed, except by disable(), which deletes a key in place.
@@ -161,7 +161,6 @@ struct PromiseState {
   bool already_resolved = false;
   bool has_handler = false;  ///< V8's flag: some reaction was ever registered.
   AsyncId id = 0;            ///< 0 while untracked (`promise.tracking`).
-  std::string_view binding;  ///< The name bound to the promise, if any (`stack.execution-resource`).
   AsyncId trigger = kNaNId;  ///< kNaNId when the id was given as a parent (`promise.lazy-id`).
   std::vector<Reaction> reactions;
 };
@@ -290,7 +289,7 @@ class Machine {
   /// A scenario callback: scenario code is on the stack while it runs (`trace.scope`).
   Completion call_callback(const Block& block);
   /// Calls a scenario function; an async one returns its promise.
-  std::optional<std::size_t> call_function(const FunctionState& f);
+  std::optional<std::size_t> call_function(FunctionState f);
   void new_resource(const Statement& st);
   void combinator(const Statement& st);
   void emit_event(std::size_t emitter, const std::string& name);

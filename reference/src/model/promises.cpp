@@ -278,7 +278,9 @@ void Machine::run_reaction(const Job& job) {
   }
   // `promise.before-after`: before/after surround reaction jobs only, with the derived promise's id;
   // the push happens whenever the promise hook is installed, the before events only if hooks exist.
-  if (promise_hook_.installed) {
+  // Decided once: a hook enabled by the handler must not get an after without its before.
+  const bool hooked = promise_hook_.installed;
+  if (hooked) {
     track_lazily(derived);
     const PromiseState& d = promises_[derived];
     stack_.push_back(ExecFrame{d.id, d.trigger, d.id});
@@ -297,8 +299,7 @@ void Machine::run_reaction(const Job& job) {
     reject(derived, c.value);
   else
     resolve(derived, c.kind == Completion::Kind::Return ? c.value : RValue{});
-  if (promise_hook_.installed) {
-    track_lazily(derived);
+  if (hooked) {
     const AsyncId id = promises_[derived].id;
     emit_each(&HookState::after, EventKind::After, id);
     if (eid() == id) stack_.pop_back();

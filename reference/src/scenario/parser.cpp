@@ -748,12 +748,12 @@ class Checker {
 }  // namespace
 
 namespace {
-void collect_slots(const Block& block, std::map<std::string, int>& slots,
-                   std::vector<const Statement*>& decls) {
+void collect_slots(const Block& block, std::map<std::string, int>& slots, Scenario::Declarations& decls) {
   for (const auto& st : block) {
-    if (st.op == Op::CreateHook || st.op == Op::NewAls) decls.push_back(&st);
+    if (st.op == Op::CreateHook || st.op == Op::NewAls) decls.statements.push_back(&st);
     if (!st.binding.empty()) {
       auto [it, inserted] = slots.try_emplace(st.binding, static_cast<int>(slots.size()));
+      if (inserted) decls.slot_names.push_back(st.binding);  // a view of the AST's own string
       st.binding_slot.index = it->second;
     }
     for (const auto& b : st.blocks) collect_slots(b, slots, decls);
@@ -776,9 +776,11 @@ void fill_slots(const Block& block, const std::map<std::string, int>& slots) {
 void assign_slots(const Scenario& scenario) {
   std::map<std::string, int> slots;
   scenario.declarations.statements.clear();
-  collect_slots(scenario.body, slots, scenario.declarations.statements);
+  scenario.declarations.slot_names.clear();
+  collect_slots(scenario.body, slots, scenario.declarations);
   fill_slots(scenario.body, slots);
   scenario.slot_count.index = static_cast<int>(slots.size());
+
   scenario.declarations.valid = true;
 }
 

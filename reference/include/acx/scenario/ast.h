@@ -162,11 +162,13 @@ struct Scenario {
   /// that each model run need not walk the whole AST). Not part of the program's meaning.
   struct Declarations {
     std::vector<const Statement*> statements;
+    std::vector<std::string_view> slot_names;  ///< Bound names, by slot (textual order).
     bool valid = false;  ///< Pointers into this very Scenario; a copy must find them again.
     Declarations() = default;
     Declarations(const Declarations&) {}
     Declarations& operator=(const Declarations&) {
       statements.clear();
+      slot_names.clear();
       valid = false;
       return *this;
     }
