@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 #include <fstream>
-#include <iostream>
 #include <map>
 
 #include "acx/backends/backend.h"
@@ -395,12 +394,17 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "Run a scenario on a backend and print the observed trace");
   run->add_option("FILE", file, "Scenario file (.acx)")->required();
-  run->add_option("--backend", backend, "node (on PATH) or node:/path/to/node")->capture_default_str();
+  run->add_option("--backend", backend,
+                  "node, node@MAJOR, node:/path/to/node, each with :FLAGS (comma-separated)")
+      ->capture_default_str();
   run->add_flag("--canonical", canonical, "Rename ids by first appearance");
 
   auto* check = app.add_subcommand("check", "Check the model against a backend for every case");
   check->add_option("PATH", paths, "Case files or folders")->required();
-  check->add_option("--backend", backend, "node (on PATH) or node:/path/to/node")->capture_default_str();
+  check
+      ->add_option("--backend", backend,
+                   "node, node@MAJOR, node:/path/to/node, each with :FLAGS (comma-separated)")
+      ->capture_default_str();
   check->add_option("--profile", profile, "Profile (default: the backend's own, e.g. node-20 for Node 20)");
   check->add_option("--mutate", mutations, "Break a model rule on purpose (mutation testing of the suite)");
   check->add_flag("-q,--quiet", quiet, "Print only cases that do not pass");
@@ -423,7 +427,8 @@ int main(int argc, char** argv) {
 
   auto* graph = app.add_subcommand("graph", "Draw the causal graph of a scenario's trace (Graphviz)");
   graph->add_option("FILE", file, "Scenario file (.acx)")->required();
-  graph->add_option("--backend", backend, "model, node or node:/path/to/node")->capture_default_str();
+  graph->add_option("--backend", backend, "model, or a backend: node, node@MAJOR, node:/path/to/node[:FLAGS]")
+      ->capture_default_str();
   graph->add_option("--profile", profile, "Profile for the model (default node-20)");
   graph->add_option("-o,--output", output,
                     "Output: .dot, .svg, .png, .pdf (default: DOT on standard output)");

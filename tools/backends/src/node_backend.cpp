@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -147,7 +148,7 @@ std::vector<std::string> split_flags(const std::string& text) {
 
 std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec,
                                                                  const BackendOptions& options) {
-  // node | node:FLAGS | node:/path[:FLAGS] | node@MAJOR[:FLAGS]; FLAGS separated by ',' (README).
+  // node | node:FLAGS | node:/path[:FLAGS] | node@MAJOR[:FLAGS]; FLAGS separated by ',' or ' ' (README).
   const auto make = [&](std::string executable, std::string flags) {
     return std::unique_ptr<Backend>(
         std::make_unique<NodeBackend>(spec, std::move(executable), split_flags(flags), options));

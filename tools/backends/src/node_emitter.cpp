@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <functional>
-#include <set>
 
 #include "acx/scenario/ops.h"
 #include "acx/scenario/printer.h"
@@ -444,7 +443,6 @@ class Emitter {
   std::vector<std::pair<std::string, scenario::Kind>> objects_;
   bool uses_execution_ = false;
   std::vector<std::string> resolvers_;
-  std::set<std::string> thenables_;
 };
 
 }  // namespace
