@@ -7,6 +7,7 @@
 #include "acx/model/machine.h"
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
+#include "collecting_sink.h"
 #include "scenario_gen.h"
 
 using namespace acx;
@@ -16,15 +17,6 @@ namespace {
 model::Profile profile(const char* name) {
   return std::get<model::Profile>(model::load_profile(name, ACX_SOURCE_DIR "/models"));
 }
-
-class Collect final : public model::EventSink {
- public:
-  std::vector<trace::Event> events;
-  bool accept(const trace::Event& e) override {
-    events.push_back(e);
-    return true;
-  }
-};
 
 /// Parses `text` and replaces the body of the statement holding the placeholder observe("\u0001")
 /// with `inner` (a generated block).
@@ -61,7 +53,7 @@ std::optional<std::string> store_at(const std::vector<trace::Event>& events, con
 
 std::vector<trace::Event> run_model(const scenario::Scenario& s, const char* name) {
   model::FirstChoice chooser;
-  Collect sink;
+  testing::CollectingSink sink;
   model::RunOptions options;
   options.step_limit = 20000;
   (void)model::run(s, profile(name), chooser, sink, options);

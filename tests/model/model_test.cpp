@@ -10,6 +10,7 @@
 #include "acx/model/search.h"
 #include "acx/scenario/parser.h"
 #include "acx/trace/canonical.h"
+#include "collecting_sink.h"
 #include "scenario_gen.h"
 
 using namespace acx;
@@ -144,15 +145,6 @@ void check_invariants(const std::vector<trace::Event>& events) {
   }
 }
 
-class Collect final : public model::EventSink {
- public:
-  std::vector<trace::Event> events;
-  bool accept(const trace::Event& e) override {
-    events.push_back(e);
-    return true;
-  }
-};
-
 /// Takes random choices, so the invariants are checked on every allowed order, not just one.
 class RandomChoice final : public model::Chooser {
  public:
@@ -168,7 +160,7 @@ RC_BOOST_PROP(model_invariants_hold_on_random_programs, ()) {
   for (const char* name : {"node-20", "node-24"}) {
     auto p = model::load_profile(name, ACX_SOURCE_DIR "/models");
     RandomChoice chooser;
-    Collect sink;
+    testing::CollectingSink sink;
     const auto status = model::run(s, std::get<model::Profile>(p), chooser, sink);
     // A generated program may legitimately never end (an uncaughtException listener that rejects a
     // promise nobody handles loops in Node too); every other run must complete.

@@ -125,17 +125,25 @@ int cmd_emit(const std::string& file, const std::string& output) {
   return kExitOk;
 }
 
+/// Runs a scenario on a backend; a failure is printed and nullopt returned.
+std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scenario::Scenario& s,
+                                          const std::string& file) {
+  auto result = backend.run(s, file);
+  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+    fmt::print(stderr, "acx: {}\n{}\n", failure->message, failure->detail);
+    return std::nullopt;
+  }
+  return std::get<trace::Trace>(std::move(result));
+}
+
 int cmd_run(const std::string& file, const std::string& backend_spec, bool canonical) {
   auto s = parse_or_report(file);
   if (!s) return kExitBadInput;
   auto backend = backend_or_report(backend_spec);
   if (!backend) return kExitBadInput;
-  auto result = backend->run(*s, file);
-  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
-    fmt::print(stderr, "acx: {}\n{}\n", failure->message, failure->detail);
-    return kExitBackendFailure;
-  }
-  trace::Trace t = std::get<trace::Trace>(result);
+  auto observed = run_or_report(*backend, *s, file);
+  if (!observed) return kExitBackendFailure;
+  trace::Trace t = std::move(*observed);
   if (canonical) t = trace::canonicalize(t);
   fmt::print("{}", trace::write_jsonl(t));
   return kExitOk;
@@ -267,12 +275,9 @@ int cmd_graph(const std::string& file, const std::string& backend_spec, const st
   } else {
     auto backend = backend_or_report(backend_spec);
     if (!backend) return kExitBadInput;
-    auto result = backend->run(*s, file);
-    if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
-      fmt::print(stderr, "acx: {}\n{}\n", failure->message, failure->detail);
-      return kExitBackendFailure;
-    }
-    t = std::get<trace::Trace>(result);
+    auto observed = run_or_report(*backend, *s, file);
+    if (!observed) return kExitBackendFailure;
+    t = std::move(*observed);
   }
   const std::string title = fmt::format("{} on {}", s->header.id.empty() ? file : s->header.id,
                                         backend_spec == "model" ? "the model" : backend_spec);

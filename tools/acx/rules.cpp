@@ -9,15 +9,30 @@
 
 namespace acx::cli {
 
-std::vector<RuleDefinition> read_rules(const std::string& spec_dir) {
-  std::vector<RuleDefinition> rules;
+namespace {
+
+/// A rule heading: "### `chapter.rule` — title" (group 1: the id, group 2: the title).
+const std::regex& rule_heading() {
   static const std::regex heading(R"(^#{2,5} `([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+)`\s*(?:[-—:]+\s*)?(.*)$)");
+  return heading;
+}
+
+/// spec/*.md, sorted.
+std::vector<std::filesystem::path> spec_files(const std::string& spec_dir) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(spec_dir, ec))
     if (entry.path().extension() == ".md") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
+  return files;
+}
+
+}  // namespace
+
+std::vector<RuleDefinition> read_rules(const std::string& spec_dir) {
+  std::vector<RuleDefinition> rules;
+  const std::regex& heading = rule_heading();
+  for (const auto& file : spec_files(spec_dir)) {
     std::ifstream in(file);
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
@@ -53,14 +68,9 @@ std::string cases_line(const std::vector<std::string>& cases) {
 std::vector<std::string> sync_cases_lines(const std::string& spec_dir,
                                           const std::map<std::string, std::vector<std::string>>& cited,
                                           bool rewrite) {
-  static const std::regex heading(R"(^#{2,5} `([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+)`.*$)");
+  const std::regex& heading = rule_heading();
   std::vector<std::string> stale;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(spec_dir, ec))
-    if (entry.path().extension() == ".md") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
+  for (const auto& file : spec_files(spec_dir)) {
     std::ifstream in(file);
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);) lines.push_back(line);

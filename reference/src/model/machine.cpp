@@ -483,12 +483,14 @@ void Machine::exec(const Statement& st) {
       jobs_.push_back(std::move(job));
       break;
     }
-    case Op::SetTimeout: {
-      const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.resource`
+    case Op::SetTimeout:
+    case Op::SetInterval: {
+      // `timer.resource`, `timer.interval`: one Timeout resource either way.
+      const AsyncId id = init_resource("Timeout", default_trigger());
       // `loop.timers.minimum`: durations below 1 ms or above 2^31 - 1 ms become 1 ms.
       const std::int64_t requested = st.args[0].number;
       const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
-      timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++});
+      timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++, st.op == Op::SetInterval});
       bind(st, Bound{Kind::Timer, static_cast<std::size_t>(id)});
       break;
     }
@@ -631,12 +633,6 @@ void Machine::exec(const Statement& st) {
       bind(st, Bound{Kind::Snapshot, static_cast<std::size_t>(id)});
       break;
     }
-    case Op::SnapshotRun: {
-      const auto id = static_cast<AsyncId>(bound(st.receiver_slot).index);
-      const Completion c = run_in_scope(id, [&] { return call_callback(st.blocks[0]); });
-      if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
-      break;
-    }
     case Op::AlsBind:
     case Op::StaticBind:
     case Op::ResourceBind: {
@@ -655,6 +651,7 @@ void Machine::exec(const Statement& st) {
     case Op::NewResource:
       new_resource(st);
       break;
+    case Op::SnapshotRun:  // a snapshot is a bound AsyncResource: its call is runInAsyncScope
     case Op::RunInScope: {
       const auto id = static_cast<AsyncId>(bound(st.receiver_slot).index);
       const Completion c = run_in_scope(id, [&] { return call_callback(st.blocks[0]); });
@@ -679,22 +676,16 @@ void Machine::exec(const Statement& st) {
       observe(st, execution_resource_name());
       break;
     case Op::ObserveError: {
-      trace::Event e;
-      e.kind = EventKind::Observe;
-      e.label = st.args[0].text;
-      e.eid = eid();
-      e.tid = tid();
-      for (std::size_t i = 0; i < als_.size(); ++i)
-        e.stores.emplace_back(als_[i].name, literal_of(store_of(i)));
       // The innermost catch block being run holds the caught value.
-      for (auto act = running_.rbegin(); act != running_.rend() && !e.error; ++act)
+      std::optional<std::string> error;
+      for (auto act = running_.rbegin(); act != running_.rend() && !error; ++act)
         for (auto c = (*act)->cursors.rbegin(); c != (*act)->cursors.rend(); ++c)
           if (c->kind == Activation::Cursor::Kind::Catch) {
             const RValue& v = c->pending.value;
-            e.error = v.error ? std::string(v.error) : to_literal(v.value());
+            error = v.error ? std::string(v.error) : to_literal(v.value());
             break;
           }
-      emit(std::move(e));
+      observe(st, std::nullopt, std::move(error));
       break;
     }
     case Op::NewEmitter:
@@ -710,14 +701,6 @@ void Machine::exec(const Statement& st) {
     case Op::Emit:
       emit_event(bound(st.receiver_slot).index, st.args[0].text);
       break;
-    case Op::SetInterval: {
-      const AsyncId id = init_resource("Timeout", default_trigger());  // `timer.interval`
-      const std::int64_t requested = st.args[0].number;
-      const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
-      timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++, true});
-      bind(st, Bound{Kind::Timer, static_cast<std::size_t>(id)});
-      break;
-    }
     case Op::PromiseAll:
     case Op::PromiseAllSettled:
     case Op::PromiseRace:
@@ -803,7 +786,8 @@ void Machine::emit_event(std::size_t emitter, const std::string& name) {
   }
 }
 
-void Machine::observe(const Statement& st, std::optional<std::string> resource) {
+void Machine::observe(const Statement& st, std::optional<std::string> resource,
+                      std::optional<std::string> error) {
   // One event object is reused: its strings and its stores keep their buffers.
   trace::Event& e = observe_scratch_;
   e.kind = EventKind::Observe;
@@ -811,6 +795,7 @@ void Machine::observe(const Statement& st, std::optional<std::string> resource) 
   e.eid = eid();
   e.tid = tid();
   e.resource = std::move(resource);
+  e.error = std::move(error);
   if (e.stores.size() != als_.size()) {
     e.stores.resize(als_.size());
     for (std::size_t i = 0; i < als_.size(); ++i) e.stores[i].first = als_[i].name;

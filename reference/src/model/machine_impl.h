@@ -295,7 +295,8 @@ class Machine {
   void emit_event(std::size_t emitter, const std::string& name);
   void await(const std::shared_ptr<Activation>& act, const RValue& value);
   void finish_async(const Activation& act, const Completion& c);
-  void observe(const Statement& st, std::optional<std::string> resource = std::nullopt);
+  void observe(const Statement& st, std::optional<std::string> resource = std::nullopt,
+               std::optional<std::string> error = std::nullopt);
   std::string execution_resource_name() const;
   void als_run(const Statement& st);
   void enable_als(std::size_t als);
