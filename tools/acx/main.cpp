@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "acx/backends/backend.h"
 #include "acx/backends/node_emitter.h"
@@ -19,9 +20,12 @@
 #include "bench.h"
 #include "check.h"
 #include "common.h"
+#include "conformance.h"
 #include "exit_codes.h"
 #include "graph.h"
+#include "report.h"
 #include "rules.h"
+#include "runtimes.h"
 
 namespace acx::cli {
 namespace {
@@ -38,6 +42,7 @@ std::optional<scenario::Scenario> parse_or_report(const std::string& file) {
 std::unique_ptr<backends::Backend> backend_or_report(const std::string& spec, double timeout_seconds = 30) {
   backends::BackendOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
+  options.models_dir = models_dir();
   auto made = backends::make_backend(spec, options);
   if (auto* error = std::get_if<std::string>(&made)) {
     fmt::print(stderr, "acx: {}\n", *error);
@@ -171,6 +176,7 @@ int cmd_check(const std::vector<std::string>& paths, const std::string& backend_
   }
   auto profile = resolve_profile(profile_name, backend.get());
   if (!profile) return kExitBadInput;
+  profile = with_backend_capabilities(std::move(*profile), *backend);
   fmt::print("acx check: {} case(s), backend {} ({}), profile {}{}\n", files.size(), backend->name(),
              std::get<std::string>(version), profile->name,
              mutations.empty() ? "" : fmt::format(", mutated rules: {}", fmt::join(mutations, " ")));
@@ -179,8 +185,12 @@ int cmd_check(const std::vector<std::string>& paths, const std::string& backend_
     const CaseOutcome outcome = check_case(file, *backend, *profile, options);
     ++counts[outcome.kind];
     if (outcome.kind != CaseOutcome::Kind::Pass || !quiet)
-      fmt::print("{:<7} {}{}\n", outcome_word(outcome.kind), outcome.id,
-                 outcome.id == outcome.file ? "" : fmt::format("  ({})", outcome.file));
+      fmt::print(
+          "{:<7} {}{}{}\n", outcome_word(outcome.kind), outcome.id,
+          outcome.id == outcome.file ? "" : fmt::format("  ({})", outcome.file),
+          outcome.projection == trace::Projection::Full || outcome.kind == CaseOutcome::Kind::Unsupported
+              ? ""
+              : "  [stores only]");
     if (!outcome.report.empty()) {
       std::string report = outcome.report;
       while (!report.empty() && report.back() == '\n') report.pop_back();
@@ -196,10 +206,52 @@ int cmd_check(const std::vector<std::string>& paths, const std::string& backend_
   const std::size_t diverged = counts[CaseOutcome::Kind::Fail];
   if (bad + backend_failures > 0)
     fmt::print("{} diverged, {} bad input, {} backend failure(s)\n", diverged, bad, backend_failures);
-  fmt::print("{} passed, {} failed\n", passed, files.size() - passed);
+  const std::size_t unsupported = counts[CaseOutcome::Kind::Unsupported];
+  fmt::print("{} passed, {} failed{}\n", passed, files.size() - passed - unsupported,
+             unsupported ? fmt::format(", {} unsupported", unsupported) : "");
   if (bad > 0) return kExitBadInput;
   if (backend_failures > 0) return kExitBackendFailure;
   if (diverged > 0) return kExitDivergence;
+  return kExitOk;
+}
+
+int cmd_conformance(const ConformanceOptions& options, const std::string& report_dir, bool quiet) {
+  const Matrix m = run_conformance(options);
+  bool failed = false, errors = false;
+  for (const auto& col : m.backends) {
+    for (std::size_t i = 0; i < col.cells.size(); ++i) {
+      const auto& r = col.cells[i];
+      failed |= r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass;
+      errors |= r.cell == Cell::Error;
+      const bool attention = r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass || r.cell == Cell::Error;
+      if (!attention && (quiet || r.cell == Cell::Pass)) continue;
+      fmt::print("{:<15} {:<34} {}\n", cell_name(r.cell), col.spec, m.cases[i].id);
+      if (r.cell == Cell::UnexpectedPass)
+        fmt::print("    the expectation at {} is stale: {}\n", r.expectation->where, r.expectation->reason);
+      else if (attention)
+        fmt::print("    {}\n", fmt::join(std::vector{r.outcome.report}, ""));
+    }
+  }
+  fmt::print("{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5}\n", "backend (runtime, profile)", "pass", "fail",
+             "unsupported", "expected-fail", "unexpected-pass", "error");
+  for (const auto& col : m.backends) {
+    const auto c = column_counts(col);
+    fmt::print(
+        "{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5}\n",
+        fmt::format("{} ({}, {})", col.spec, col.runtime.empty() ? "unavailable" : col.runtime, col.profile),
+        c.at("pass"), c.at("fail"), c.at("unsupported"), c.at("expected-fail"), c.at("unexpected-pass"),
+        c.at("error"));
+  }
+  if (!report_dir.empty()) {
+    if (auto error = write_report(m, report_dir)) {
+      fmt::print(stderr, "acx: {}\n", *error);
+      return kExitBadInput;
+    }
+    fmt::print("report: {}/index.html, report.json, junit.xml\n", report_dir);
+  }
+  if (m.bad_input) return kExitBadInput;
+  if (errors) return kExitBackendFailure;
+  if (failed) return kExitDivergence;
   return kExitOk;
 }
 
@@ -456,6 +508,38 @@ int main(int argc, char** argv) {
   bool update_spec = false;
   rules->add_flag("--update-spec", update_spec, "Rewrite the Cases lines of spec/ from the cases' @rules");
 
+  auto* conformance = app.add_subcommand(
+      "conformance", "Run every case on each backend against its profile; write the matrix report");
+  std::vector<std::string> backend_specs;
+  std::vector<std::string> conformance_paths = {ACX_SOURCE_DIR "/conformance/cases"};
+  std::string report_dir, expectations_dir = ACX_SOURCE_DIR "/conformance/expectations";
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  conformance->add_option("PATH", conformance_paths, "Case files or folders")->capture_default_str();
+  conformance->add_option("--backend", backend_specs, "A backend (repeat for several); see acx run --help")
+      ->required();
+  conformance->add_option("--report", report_dir,
+                          "Write report.json, junit.xml and index.html into this folder");
+  conformance
+      ->add_option("--expectations", expectations_dir, "Folder of known divergences, one file per backend")
+      ->capture_default_str();
+  conformance->add_option("--timeout", timeout, "Seconds a backend may take per case")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  conformance->add_option("-j,--jobs", jobs, "Cases run at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  conformance->add_flag("-q,--quiet", quiet, "Print only the summary and the cells that need attention");
+
+  auto* runtimes =
+      app.add_subcommand("runtimes", "Install real runtimes from the npm registry, or list them");
+  runtimes->require_subcommand(1);
+  auto* runtimes_install =
+      runtimes->add_subcommand("install", "Install runtimes into the cache (idempotent)");
+  std::vector<std::string> runtime_specs;
+  runtimes_install->add_option("SPEC", runtime_specs, "node@MAJOR, bun, deno, workerd (optionally @VERSION)")
+      ->required();
+  auto* runtimes_list = runtimes->add_subcommand("list", "List installed runtimes");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -471,5 +555,10 @@ int main(int argc, char** argv) {
   if (*verify) return cmd_verify(file, trace_file, profile);
   if (*bench) return cmd_bench(profile, units, seconds, repetitions);
   if (*rules) return cmd_rules(rule_case_paths, update_spec);
+  if (*conformance)
+    return cmd_conformance({conformance_paths, backend_specs, expectations_dir, timeout, jobs}, report_dir,
+                           quiet);
+  if (*runtimes_install) return cmd_runtimes_install(runtime_specs);
+  if (*runtimes_list) return cmd_runtimes_list();
   return kExitBadInput;
 }

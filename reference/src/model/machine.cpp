@@ -467,6 +467,14 @@ void Machine::exec(const Statement& st) {
       // `tick.resource`
       const AsyncId trigger = mutated("stack.default-trigger") ? kModelRootId : default_trigger();
       const AsyncId id = init_resource("TickObject", trigger);
+      if (profile_.tick_queue == TickQueue::Microtask) {
+        // `tick.queue` (variation point): a microtask in FIFO order with promise jobs (workerd).
+        Job job{Job::Kind::QueueMicrotask};
+        job.block = &st.blocks[0];
+        job.resource = id;
+        jobs_.push_back(std::move(job));
+        break;
+      }
       ticks_.push_back(Tick{id, &st.blocks[0]});
       break;
     }

@@ -2,11 +2,26 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "acx/scenario/capabilities.h"
+
 namespace acx::model {
+
+std::string_view level_name(Level level) {
+  switch (level) {
+    case Level::Full:
+      return "full";
+    case Level::Partial:
+      return "partial";
+    case Level::None:
+      return "none";
+  }
+  return "?";
+}
 
 namespace {
 
@@ -59,8 +74,8 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
     if (!j.contains("variation_points") || !j["variation_points"].is_object())
       throw Bad{"missing \"variation_points\" object"};
     const auto& points = j["variation_points"];
-    static const std::set<std::string> known = {"als.model", "als.hook.enable", "microtask.resource",
-                                                "als.default-value"};
+    static const std::set<std::string> known = {"als.model",         "als.hook.enable", "microtask.resource",
+                                                "als.default-value", "tick.queue",      "rejection.context"};
     for (const auto& [key, value] : points.items())
       if (!known.contains(key)) throw Bad{fmt::format("unknown variation point \"{}\"", key)};
     p.als_model = pick<AlsModel>(points, "als.model", {{"hook", AlsModel::Hook}, {"frame", AlsModel::Frame}},
@@ -74,6 +89,38 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
         p.evidence);
     p.als_default_value =
         pick<bool>(points, "als.default-value", {{"honoured", true}, {"ignored", false}}, p.evidence);
+    p.tick_queue = pick<TickQueue>(points, "tick.queue",
+                                   {{"own-queue", TickQueue::OwnQueue}, {"microtask", TickQueue::Microtask}},
+                                   p.evidence);
+    p.rejection_context = pick<ListenerContext>(
+        points, "rejection.context",
+        {{"runtime", ListenerContext::Runtime}, {"empty", ListenerContext::Empty}}, p.evidence);
+    if (p.rejection_context == ListenerContext::Empty && p.als_model != AlsModel::Frame)
+      throw Bad{"rejection.context \"empty\" is defined for the frame model only"};
+    if (j.contains("capabilities")) {
+      if (!j["capabilities"].is_object()) throw Bad{"\"capabilities\" must be an object"};
+      const auto& known_caps = scenario::known_capabilities();
+      for (const auto& [key, value] : j["capabilities"].items()) {
+        if (std::find(known_caps.begin(), known_caps.end(), key) == known_caps.end())
+          throw Bad{fmt::format("unknown capability \"{}\" (spec/capabilities.md lists them)", key)};
+        if (!value.is_object() || !value.contains("level") || !value["level"].is_string() ||
+            !value.contains("evidence") || !value["evidence"].is_string() ||
+            value["evidence"].get<std::string>().empty())
+          throw Bad{fmt::format("capability \"{}\" must be an object with \"level\" and \"evidence\"", key)};
+        const std::string level = value["level"];
+        Capability c;
+        if (level == "full")
+          c.level = Level::Full;
+        else if (level == "partial")
+          c.level = Level::Partial;
+        else if (level == "none")
+          c.level = Level::None;
+        else
+          throw Bad{fmt::format("capability \"{}\": level must be full, partial or none", key)};
+        c.evidence = value["evidence"];
+        p.capabilities[key] = c;
+      }
+    }
     return p;
   } catch (const Bad& bad) {
     return ProfileError{file, bad.message};

@@ -325,6 +325,7 @@ bool Machine::process_rejections() {
     // `rejection.context` (variation point in effect): the frame at rejection time (frame model);
     // the promise's own stores, copied at its creation (hook model).
     if (profile_.als_model == AlsModel::Frame) frame_ = pending.frame;
+    if (profile_.rejection_context == ListenerContext::Empty) frame_ = nullptr;
     const RValue reason = p.value;
     if (unhandled_rejection_handlers_.empty()) {
       // Reported as an uncaught exception from a promise: the drain goes on afterwards.

@@ -54,13 +54,15 @@ class CollectingSink final : public EventSink {
 /// difference, remembering the deepest point any execution reached.
 class MatchingSink final : public EventSink {
  public:
-  explicit MatchingSink(const std::vector<trace::Event>& observed) : observed_(observed) {}
+  MatchingSink(const std::vector<trace::Event>& observed, trace::Projection projection)
+      : observed_(observed), projection_(projection) {}
   void reset() {
     rename_ = trace::Renamer{kModelRootId};
     index_ = 0;
   }
   bool accept(const trace::Event& raw) override {
-    const trace::Event e = rename_.apply(raw);
+    trace::Event e = rename_.apply(raw);
+    if (!trace::project(e, projection_)) return true;
     if (index_ < observed_.size() && e == observed_[index_]) {
       ++index_;
       return true;
@@ -93,6 +95,7 @@ class MatchingSink final : public EventSink {
   }
 
   const std::vector<trace::Event>& observed_;
+  trace::Projection projection_;
   trace::Renamer rename_{kModelRootId};
   std::size_t index_ = 0;
   std::optional<trace::Divergence> best_;
@@ -147,7 +150,7 @@ MatchResult match(const scenario::Scenario& s, const Profile& p, const std::vect
                   const RunOptions& o, SearchLimits limits) {
   MatchResult out;
   ReplayChooser chooser;
-  MatchingSink sink(observed);
+  MatchingSink sink(observed, limits.projection);
   while (true) {
     if (out.runs == limits.max_runs) {
       out.outcome = MatchOutcome::SearchLimit;

@@ -28,11 +28,17 @@ const acx = (() => {
   const entered = new Set();
   let depth = 1;
   const root = async_hooks.executionAsyncId();
+  const runtime = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers'
+    ? ['workerd', 'workerd (Node.js compatibility ' + process.version + ')']
+    : typeof Bun !== 'undefined' ? ['bun', 'bun ' + Bun.version]
+    : typeof Deno !== 'undefined' ? ['deno', 'deno ' + Deno.version.deno] : ['node', process.version];
   let top;  // the main script's resource, captured only by scenarios that use observeExecution
   const id = (x) => (Number.isInteger(x) ? x : -1);
   const literal = (v) => (v === undefined ? 'undefined' : JSON.stringify(v));
   const record = (e) => { e.scoped = depth > 0; events.push(e); };
   function write(text) {
+    // Hosts without a process stdout (workerd) install their own writer (Node 10 has no globalThis).
+    if (typeof globalThis !== 'undefined' && globalThis.__acxWrite) return globalThis.__acxWrite(text);
     const buffer = Buffer.from(text);
     for (let off = 0; off < buffer.length;) {
       try { off += fs.writeSync(1, buffer, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; }
@@ -41,7 +47,7 @@ const acx = (() => {
   process.on('exit', (code) => {
     const scope = new Set(entered);
     for (const e of events) if (e.event !== 'observe' && e.event !== 'resource' && e.scoped) scope.add(e.id);
-    const lines = [JSON.stringify({ event: 'meta', backend: 'node', runtime: process.version, root })];
+    const lines = [JSON.stringify({ event: 'meta', backend: runtime[0], runtime: runtime[1], root })];
     for (const e of events) {
       if (e.event !== 'observe' && e.event !== 'resource' && !scope.has(e.id)) continue;
       delete e.scoped;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace acx::model {
@@ -29,6 +30,28 @@ enum class MicrotaskResource {
                      ///< V8 microtask whose callback sees eid 0 (Node 24).
 };
 
+/// spec/capabilities.md: how much of one capability a runtime has. A capability a profile does not
+/// list is full.
+enum class Level { Full, Partial, None };
+
+struct Capability {
+  Level level = Level::Full;
+  std::string evidence;  ///< A case run here, or a source file, that shows the level.
+};
+
+/// spec/event-loop.md, variation point `tick.queue`: where process.nextTick callbacks wait.
+enum class TickQueue {
+  OwnQueue,   ///< Node's nextTick queue, drained before the microtasks (Node, Bun, Deno).
+  Microtask,  ///< A microtask, in FIFO order with promise jobs (workerd).
+};
+
+/// spec/errors.md, variation point `rejection.context`: the stores an 'unhandledRejection' listener
+/// sees.
+enum class ListenerContext {
+  Runtime,  ///< Node's: the rejection's context (per the ALS model).
+  Empty,    ///< No store at all (Bun).
+};
+
 struct Profile {
   std::string name;
   std::string description;
@@ -38,8 +61,17 @@ struct Profile {
   /// { name, defaultValue } options are honoured (Node >= 24) or ignored (Node 20).
   bool als_default_value = false;
   MicrotaskResource microtask_resource = MicrotaskResource::Always;
+  TickQueue tick_queue = TickQueue::OwnQueue;
+  ListenerContext rejection_context = ListenerContext::Runtime;
   /// Variation point id -> evidence (a case observed here, or a source file).
   std::map<std::string, std::string> evidence;
+  /// Capabilities that are partial or missing (spec/capabilities.md); all others are full.
+  std::map<std::string, Capability> capabilities;
+
+  Level level(const std::string& capability) const {
+    auto it = capabilities.find(capability);
+    return it == capabilities.end() ? Level::Full : it->second.level;
+  }
 };
 
 struct ProfileError {
@@ -47,6 +79,8 @@ struct ProfileError {
   std::string message;
   std::string to_string() const { return file + ": " + message; }
 };
+
+std::string_view level_name(Level level);
 
 /// Loads models/NAME.json (or a path ending in .json).
 std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path,

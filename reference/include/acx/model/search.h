@@ -9,11 +9,14 @@
 
 #include "acx/model/machine.h"
 #include "acx/trace/compare.h"
+#include "acx/trace/projection.h"
 
 namespace acx::model {
 
 struct SearchLimits {
   std::size_t max_runs = 20000;  ///< Model executions before the search gives up.
+  /// The part of the trace that is compared (the observed trace must already be projected so).
+  trace::Projection projection = trace::Projection::Full;
 };
 
 /// The trace the model gives when every choice takes its first option, with the model's own ids

@@ -1,12 +1,14 @@
-// A backend runs a scenario on a real runtime and reads its trace back.
+// A backend runs a scenario on a real runtime (or on the model) and reads its trace back.
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 
+#include "acx/model/profile.h"
 #include "acx/scenario/ast.h"
 #include "acx/trace/event.h"
 
@@ -25,21 +27,26 @@ using BackendResult = std::variant<trace::Trace, BackendFailure>;
 class Backend {
  public:
   virtual ~Backend() = default;
-  /// The spec this backend was made from, e.g. `node` or `node:/opt/node24/bin/node`.
+  /// The spec this backend was made from, e.g. `node`, `node@24:--no-async-context-frame`, `bun`.
   virtual std::string name() const = 0;
-  /// The runtime's version string (e.g. `v20.20.2`), or a failure if it cannot be run.
+  /// The runtime's version string (e.g. `v20.20.2`, `bun 1.4.5`), or a failure if it cannot be run.
   virtual std::variant<std::string, BackendFailure> version() = 0;
   /// The profile (models/NAME.json) that describes this runtime, if one is known.
   virtual std::optional<std::string> default_profile() = 0;
+  /// Capabilities the backend itself declares (a plugin's handshake), laid over its profile's.
+  virtual std::map<std::string, model::Capability> capabilities() { return {}; }
   /// Runs the scenario; `source` names it in messages.
   virtual BackendResult run(const scenario::Scenario& scenario, const std::string& source) = 0;
 };
 
 struct BackendOptions {
   std::chrono::milliseconds timeout{30000};  ///< Per scenario; a run that takes longer is killed.
+  std::string models_dir;                    ///< For the `model` backend's profiles.
 };
 
-/// Parses a backend spec: `node` (the node on PATH) or `node:/path/to/node`.
+/// Parses a backend spec (README "Backends"): `model[:PROFILE]`, `node`, `node:FLAGS`,
+/// `node:/path/to/node[:FLAGS]`, `node@MAJOR[:FLAGS]`, `bun[@V][:FLAGS]`, `deno[@V][:FLAGS]`,
+/// `workerd[@V]`, `plugin:/path/to/executable`.
 std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec,
                                                                  const BackendOptions& options = {});
 
