@@ -77,8 +77,8 @@ class ScriptBackend final : public Backend {
     if (dir.path().empty())
       return BackendFailure{BackendFailure::Kind::Unavailable, "cannot create a temporary directory", ""};
     // Deno reads .js as an ES module; .cjs keeps the program CommonJS.
-    const std::string file =
-        dir.write(family_ == Family::Deno ? "scenario.cjs" : "scenario.js", emit_node_program(scenario, source));
+    const std::string file = dir.write(family_ == Family::Deno ? "scenario.cjs" : "scenario.js",
+                                       emit_node_program(scenario, source));
     std::vector<std::string> argv = {executable_};
     if (family_ == Family::Deno) argv.push_back("run");  // no permission flags: the program needs none
     argv.insert(argv.end(), flags_.begin(), flags_.end());
@@ -119,8 +119,8 @@ std::variant<std::pair<RuntimePackage, std::string>, std::string> cached_runtime
   if (auto* error = std::get_if<std::string>(&package)) return fmt::format("backend '{}': {}", spec, *error);
   auto& p = std::get<RuntimePackage>(package);
   if (!p.installed())
-    return fmt::format("backend '{}': {} is not installed (looked for {}); run: acx runtimes install {}", spec,
-                       runtime, p.executable, runtime);
+    return fmt::format("backend '{}': {} is not installed (looked for {}); run: acx runtimes install {}",
+                       spec, runtime, p.executable, runtime);
   return std::pair{p, colon == std::string::npos ? std::string() : spec.substr(colon + 1)};
 }
 
