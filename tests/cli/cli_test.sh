@@ -53,6 +53,52 @@ expect "verify locates a malformed trace line" 2 $? "$work/out" "bad.jsonl:2: mi
 "$acx" graph "$src/conformance/cases/hooks/context-example-doc.acx" --backend model -o "$work/graph.svg" > "$work/out" 2>&1
 expect "graph renders an SVG" 0 $? "$work/graph.svg" "Timeout #3"
 
+# Runtimes: a bad spec is bad input; an unreachable registry is a clear backend failure, and the
+# cache given by ACX_CACHE_DIR is used (nothing is installed there).
+"$acx" runtimes install nodejs > "$work/out" 2>&1
+expect "runtimes install refuses an unknown runtime" 2 $? "$work/out" "unknown runtime 'nodejs' \(known: node@MAJOR"
+"$acx" runtimes install node > "$work/out" 2>&1
+expect "runtimes install wants a Node major" 2 $? "$work/out" "say which major version, e.g. node@24"
+ACX_CACHE_DIR="$work/cache" npm_config_registry=http://127.0.0.1:9/ npm_config_fetch_retries=0 \
+  "$acx" runtimes install bun > "$work/out" 2>&1
+expect "runtimes install says when the registry cannot be reached" 3 $? "$work/out" \
+  "bun: cannot reach the npm registry for @oven/bun-linux-x64 \(registry http://127.0.0.1:9/\)"
+ACX_CACHE_DIR="$work/cache" "$acx" runtimes list > "$work/out" 2>&1
+expect "runtimes list names the cache when it is empty" 0 $? "$work/out" "no runtimes installed in $work/cache/runtimes"
+ACX_CACHE_DIR="$work/cache" "$acx" run "$src/conformance/cases/loop/nested-timeouts.acx" --backend deno > "$work/out" 2>&1
+expect "a backend that is not installed says how to install it" 2 $? "$work/out" "run: acx runtimes install deno"
+
+# acx conformance: expectations (a stale one is an unexpected pass, a malformed one is located),
+# the report files, and a plugin through the protocol.
+mkdir -p "$work/expect" "$work/two"
+cp "$src/conformance/cases/promises/chain-triggers.acx" "$src/conformance/cases/loop/nested-timeouts.acx" "$work/two/"
+"$acx" conformance "$work/two" --backend node --backend model:node-20 --expectations "$work/expect" \
+  --report "$work/report" > "$work/out" 2>&1
+expect "conformance passes node and the model" 0 $? "$work/out" "^model:node-20 \(model node-20, node-20\) +2 +0"
+expect "conformance writes report.json" 0 0 "$work/report/report.json" '"all_cells_accounted": true'
+expect "conformance writes junit.xml" 0 0 "$work/report/junit.xml" '<testsuite name="node" tests="2" failures="0"'
+echo 'loop/nested-timeouts | no reason really | https://example.invalid' > "$work/expect/node"
+"$acx" conformance "$work/two" --backend node --expectations "$work/expect" --report "$work/report" > "$work/out" 2>&1
+expect "an expected failure that passes is reported" 1 $? "$work/out" "^unexpected-pass +node +loop/nested-timeouts"
+expect "report.json says not every cell is accounted for" 0 0 "$work/report/report.json" '"all_cells_accounted": false'
+echo 'loop/nested-timeouts no separators' > "$work/expect/node"
+"$acx" conformance "$work/two" --backend node --expectations "$work/expect" > "$work/out" 2>&1
+expect "a malformed expectations line is located" 2 $? "$work/out" "expect/node:1: expected \`CASE-ID \| reason \| link\`"
+rm "$work/expect/node"
+printf '#!/bin/sh\n[ "$1" = capabilities ] && echo "{\\"protocol\\": 2}"\n' > "$work/old-plugin"
+chmod +x "$work/old-plugin"
+"$acx" conformance "$work/two" --backend "plugin:$work/old-plugin" --expectations "$work/expect" > "$work/out" 2>&1
+expect "a plugin speaking another protocol is refused" 3 $? "$work/out" "speaks protocol 2, acx speaks 1"
+printf '#!/bin/sh\ncase "$1" in capabilities) echo "{\\"protocol\\": 1, \\"runtime\\": \\"x\\", \\"profile\\": \\"node-20\\", \\"capabilities\\": {\\"async-hooks.create-hook\\": {\\"level\\": \\"none\\"}}}";; run) exec node "$2/program.cjs";; esac\n' > "$work/no-hooks-plugin"
+chmod +x "$work/no-hooks-plugin"
+"$acx" check "$work/two" --backend "plugin:$work/no-hooks-plugin" > "$work/out" 2>&1
+expect "a case a plugin cannot show hooks for is compared on its stores" 0 $? "$work/out" \
+  "^PASS +promises/chain-triggers.*\\[stores only\\]"
+cp "$src/conformance/cases/hooks/enable-in-init.acx" "$work/two/"
+"$acx" check "$work/two" --backend "plugin:$work/no-hooks-plugin" > "$work/out" 2>&1
+expect "a case whose hook has a body is unsupported without hooks" 0 $? "$work/out" \
+  "^UNSUPPORTED hooks/enable-in-init"
+
 # Every case: acx emit, plain node, acx verify against the model (node-20 profile for the node on PATH).
 profile="node-$(node --version | sed -E 's/^v([0-9]+).*/\1/')"
 while IFS= read -r case_file; do

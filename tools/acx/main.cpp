@@ -215,7 +215,8 @@ int cmd_check(const std::vector<std::string>& paths, const std::string& backend_
   return kExitOk;
 }
 
-int cmd_conformance(const ConformanceOptions& options, const std::string& report_dir, bool quiet) {
+int cmd_conformance(const ConformanceOptions& options, const std::string& report_dir,
+                    const std::string& readme, bool quiet) {
   const Matrix m = run_conformance(options);
   bool failed = false, errors = false;
   for (const auto& col : m.backends) {
@@ -248,6 +249,13 @@ int cmd_conformance(const ConformanceOptions& options, const std::string& report
       return kExitBadInput;
     }
     fmt::print("report: {}/index.html, report.json, junit.xml\n", report_dir);
+  }
+  if (!readme.empty()) {
+    if (auto error = write_readme_summary(m, readme)) {
+      fmt::print(stderr, "acx: {}\n", *error);
+      return kExitBadInput;
+    }
+    fmt::print("summary table rewritten in {}\n", readme);
   }
   if (m.bad_input) return kExitBadInput;
   if (errors) return kExitBackendFailure;
@@ -529,6 +537,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   conformance->add_flag("-q,--quiet", quiet, "Print only the summary and the cells that need attention");
+  std::string readme;
+  conformance->add_option("--readme", readme, "Rewrite the summary table of this Markdown file (README.md)");
 
   auto* runtimes =
       app.add_subcommand("runtimes", "Install real runtimes from the npm registry, or list them");
@@ -557,7 +567,7 @@ int main(int argc, char** argv) {
   if (*rules) return cmd_rules(rule_case_paths, update_spec);
   if (*conformance)
     return cmd_conformance({conformance_paths, backend_specs, expectations_dir, timeout, jobs}, report_dir,
-                           quiet);
+                           readme, quiet);
   if (*runtimes_install) return cmd_runtimes_install(runtime_specs);
   if (*runtimes_list) return cmd_runtimes_list();
   return kExitBadInput;

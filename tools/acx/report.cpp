@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -299,6 +300,29 @@ std::map<std::string, std::size_t> column_counts(const BackendColumn& column) {
   for (Cell c : kCells) counts[cell_name(c)] = 0;
   for (const auto& r : column.cells) ++counts[cell_name(r.cell)];
   return counts;
+}
+
+std::optional<std::string> write_readme_summary(const Matrix& m, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return "cannot read " + file;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string begin = "<!-- conformance-summary:begin -->", end = "<!-- conformance-summary:end -->";
+  const auto b = text.find(begin), e = text.find(end);
+  if (b == std::string::npos || e == std::string::npos || e < b)
+    return fmt::format("{}: no {} ... {} lines to replace", file, begin, end);
+  std::string table = begin +
+                      "\n| backend | runtime | profile | pass | fail | unsupported | expected-fail | "
+                      "unexpected-pass | error |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& col : m.backends) {
+    const auto c = column_counts(col);
+    table += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", col.spec,
+                         col.runtime.empty() ? "unavailable" : col.runtime, col.profile, c.at("pass"),
+                         c.at("fail"), c.at("unsupported"), c.at("expected-fail"), c.at("unexpected-pass"),
+                         c.at("error"));
+  }
+  const std::string updated = text.substr(0, b) + table + text.substr(e);
+  if (!write_text(file, updated)) return "cannot write " + file;
+  return std::nullopt;
 }
 
 std::optional<std::string> write_report(const Matrix& m, const std::string& dir) {

@@ -15,4 +15,8 @@ std::map<std::string, std::size_t> column_counts(const BackendColumn& column);
 /// Writes the report files into `dir` (created if needed); returns an error message on failure.
 std::optional<std::string> write_report(const Matrix& m, const std::string& dir);
 
+/// Rewrites the table between the lines `<!-- conformance-summary:begin -->` and
+/// `<!-- conformance-summary:end -->` of a Markdown file with the matrix's counts per backend.
+std::optional<std::string> write_readme_summary(const Matrix& m, const std::string& file);
+
 }  // namespace acx::cli

@@ -63,7 +63,7 @@ const acx = (() => {
       if (callbacks.includes('init')) {
         h.init = (asyncId, type, trigger, resource) => {
           retained.push(resource);
-          record({ event: 'init', hook: name, id: id(asyncId), type, trigger: id(trigger),
+          record({ event: 'init', hook: name, id: id(asyncId), type: String(type), trigger: id(trigger),
                    eid: id(async_hooks.executionAsyncId()) });
           if (bodies.init) bodies.init();
         };

@@ -87,16 +87,17 @@ std::variant<std::monostate, std::string> install_runtime(const RuntimePackage& 
     return fmt::format("{}: npm is needed to fetch {} from the npm registry ({}); run.sh installs it", p.spec,
                        wanted, r.start_error);
   if (r.timed_out || r.exit_code != 0) {
-    const std::string said = last_lines(r.err.empty() ? r.out : r.err);
-    const bool offline = said.find("ENOTFOUND") != std::string::npos ||
-                         said.find("ECONNREFUSED") != std::string::npos ||
-                         said.find("ETIMEDOUT") != std::string::npos ||
-                         said.find("EAI_AGAIN") != std::string::npos || r.timed_out;
+    const std::string& all = r.err.empty() ? r.out : r.err;
+    const std::string said = last_lines(all);
+    const bool offline =
+        all.find("ENOTFOUND") != std::string::npos || all.find("ECONNREFUSED") != std::string::npos ||
+        all.find("ETIMEDOUT") != std::string::npos || all.find("EAI_AGAIN") != std::string::npos ||
+        all.find("ECONNRESET") != std::string::npos || r.timed_out;
     const ProcessResult registry = run_process({"npm", "config", "get", "registry"});
     std::string where = registry.out;
     while (!where.empty() && std::isspace(static_cast<unsigned char>(where.back()))) where.pop_back();
     return fmt::format("{}: {} {} ({}); npm said:\n{}", p.spec,
-                       offline ? "cannot reach the npm registry" : "npm could not install", wanted,
+                       offline ? "cannot reach the npm registry for" : "npm could not install", wanted,
                        where.empty() ? describe_end(r) : "registry " + where, said);
   }
   if (!p.installed())
