@@ -4,11 +4,11 @@
 #include <rapidcheck/boost_test.h>
 #include <boost/test/unit_test.hpp>
 
+#include "acx/fuzz/program_gen.h"
 #include "acx/model/machine.h"
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
 #include "collecting_sink.h"
-#include "scenario_gen.h"
 
 using namespace acx;
 

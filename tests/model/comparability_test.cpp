@@ -4,12 +4,12 @@
 #include <rapidcheck/boost_test.h>
 #include <boost/test/unit_test.hpp>
 
+#include "acx/fuzz/program_gen.h"
 #include "acx/model/comparability.h"
 #include "acx/model/search.h"
 #include "acx/scenario/capabilities.h"
 #include "acx/scenario/parser.h"
 #include "acx/trace/canonical.h"
-#include "scenario_gen.h"
 
 using namespace acx;
 

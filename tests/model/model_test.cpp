@@ -7,11 +7,11 @@
 #include <map>
 #include <set>
 
+#include "acx/fuzz/program_gen.h"
 #include "acx/model/search.h"
 #include "acx/scenario/parser.h"
 #include "acx/trace/canonical.h"
 #include "collecting_sink.h"
-#include "scenario_gen.h"
 
 using namespace acx;
 

@@ -3,9 +3,9 @@
 #include <rapidcheck/boost_test.h>
 #include <boost/test/unit_test.hpp>
 
+#include "acx/fuzz/program_gen.h"
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
-#include "scenario_gen.h"
 
 using namespace acx::scenario;
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "acx/model/comparability.h"
+#include "acx/fuzz/judge.h"
 #include "acx/model/search.h"
 #include "acx/scenario/capabilities.h"
 #include "acx/scenario/parser.h"
@@ -53,43 +53,26 @@ CaseOutcome check_case(const std::string& file, backends::Backend& backend, cons
       return out;
     }
   }
-  const model::Comparability comparable = model::comparability(s, profile);
-  out.projection = comparable.projection;
-  if (!comparable.supported()) {
-    out.kind = CaseOutcome::Kind::Unsupported;
-    out.missing = comparable.missing;
-    out.report = fmt::format("needs {} ({} in profile {})", fmt::join(comparable.missing, ", "),
-                             model::level_name(profile.level(comparable.missing.front())), profile.name);
-    return out;
-  }
-  auto result = backend.run(s, file);
-  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
-    out.kind = CaseOutcome::Kind::BackendFailure;
-    out.report = failure->message;
-    if (!failure->detail.empty()) out.report += "\n  stderr: " + failure->detail;
-    return out;
-  }
-  const trace::Trace observed = trace::canonicalize(std::get<trace::Trace>(result));
-  model::SearchLimits limits;
-  limits.projection = comparable.projection;
-  const model::MatchResult m =
-      model::match(s, profile, trace::project(observed.events, comparable.projection), options, limits);
-  switch (m.outcome) {
-    case model::MatchOutcome::Match:
-      return out;
-    case model::MatchOutcome::BadScenario:
-      out.kind = CaseOutcome::Kind::BadInput;
-      out.report = fmt::format("{}: {}", file, model::describe(m.status));
-      return out;
-    case model::MatchOutcome::SearchLimit:
-    case model::MatchOutcome::Divergence:
+  const fuzz::Judgement j = fuzz::judge(s, backend, profile, file, options);
+  out.projection = j.projection;
+  out.missing = j.missing;
+  out.report = j.report;
+  switch (j.kind) {
+    case fuzz::Judgement::Kind::Pass:
+      out.kind = CaseOutcome::Kind::Pass;
+      break;
+    case fuzz::Judgement::Kind::Fail:
       out.kind = CaseOutcome::Kind::Fail;
-      out.report = m.outcome == model::MatchOutcome::SearchLimit
-                       ? fmt::format("no match within {} model executions; deepest attempt:\n", m.runs)
-                       : std::string();
-      if (m.divergence)
-        out.report += trace::format_divergence(*m.divergence, "model " + profile.name, backend.name());
-      return out;
+      break;
+    case fuzz::Judgement::Kind::Unsupported:
+      out.kind = CaseOutcome::Kind::Unsupported;
+      break;
+    case fuzz::Judgement::Kind::Invalid:
+      out.kind = CaseOutcome::Kind::BadInput;
+      break;
+    case fuzz::Judgement::Kind::BackendFailure:
+      out.kind = CaseOutcome::Kind::BackendFailure;
+      break;
   }
   return out;
 }

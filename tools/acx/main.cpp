@@ -22,6 +22,7 @@
 #include "common.h"
 #include "conformance.h"
 #include "exit_codes.h"
+#include "fuzz_cmd.h"
 #include "graph.h"
 #include "report.h"
 #include "rules.h"
@@ -550,6 +551,44 @@ int main(int argc, char** argv) {
       ->required();
   auto* runtimes_list = runtimes->add_subcommand("list", "List installed runtimes");
 
+  FuzzOptions fuzz_options;
+  fuzz_options.jobs = jobs;
+  fuzz_options.regressions = ACX_SOURCE_DIR "/conformance/fuzz-regressions.acx";
+  const auto fuzz_flags = [&](CLI::App* cmd) {
+    cmd->add_option("--seed", fuzz_options.seed, "Seed of the random programs")->capture_default_str();
+    cmd->add_option("--count", fuzz_options.count, "Programs to run")->capture_default_str();
+    cmd->add_option("-j,--jobs", fuzz_options.jobs, "Programs run at once")->capture_default_str();
+    cmd->add_option("--depth", fuzz_options.depth, "Nesting of blocks in a program")->capture_default_str();
+    cmd->add_option("--timeout", fuzz_options.timeout_seconds, "Seconds a backend may take per program")
+        ->capture_default_str();
+    cmd->add_option("--shrink-tries", fuzz_options.shrink_tries, "Candidates tried when shrinking")
+        ->capture_default_str();
+    cmd->add_option("-o,--output", fuzz_options.output_dir, "Folder for the minimal programs and repros")
+        ->capture_default_str();
+    cmd->add_flag("!--no-batch", fuzz_options.batch,
+                  "One runtime process per program instead of a batch driver");
+  };
+  auto* fuzz =
+      app.add_subcommand("fuzz", "Random programs on a backend against the model; shrink divergences");
+  fuzz->add_option("--backend", fuzz_options.backends, "The backend")->required()->expected(1);
+  fuzz->add_option("--profile", fuzz_options.profile, "Profile (default: the backend's own)");
+  fuzz->add_option("--regressions", fuzz_options.regressions,
+                   "Minimal divergences found before: replayed first, appended to (\"\" for none)")
+      ->capture_default_str();
+  fuzz_flags(fuzz);
+  auto* diff = app.add_subcommand("diff", "Random programs on two backends against each other (no model)");
+  diff->add_option("--backend", fuzz_options.backends, "The two backends (give --backend twice)")
+      ->required()
+      ->expected(2);
+  fuzz_flags(diff);
+  auto* bench_programs = app.add_subcommand(
+      "bench-programs", "Programs per second: model only, batch driver, one process per program (same run)");
+  bench_programs->add_option("--backend", fuzz_options.backends, "The backend")->required()->expected(1);
+  std::size_t per_process_count = 100;
+  bench_programs->add_option("--per-process-count", per_process_count, "Programs run one process each")
+      ->capture_default_str();
+  fuzz_flags(bench_programs);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -568,6 +607,15 @@ int main(int argc, char** argv) {
   if (*conformance)
     return cmd_conformance({conformance_paths, backend_specs, expectations_dir, timeout, jobs}, report_dir,
                            readme, quiet);
+  if (*fuzz) return cmd_fuzz(fuzz_options);
+  if (*bench_programs) return cmd_bench_programs(fuzz_options, per_process_count);
+  if (*diff) {
+    if (fuzz_options.backends.size() != 2) {
+      fmt::print(stderr, "acx diff: give exactly two backends (--backend A --backend B)\n");
+      return kExitBadInput;
+    }
+    return cmd_diff(fuzz_options);
+  }
   if (*runtimes_install) return cmd_runtimes_install(runtime_specs);
   if (*runtimes_list) return cmd_runtimes_list();
   return kExitBadInput;

@@ -90,13 +90,19 @@ void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value)
   // whose parent is the function's promise. A throwaway promise, child of the awaited one, carries
   // the continuation's before/after.
   std::size_t awaited;
-  if (value.ref == RValue::Ref::Promise) {
+  bool wrapped = false;
+  // `function.await-native` (variation point): Node 10's V8 wraps a native promise too.
+  if (value.ref == RValue::Ref::Promise && !profile_.await_wraps_promises) {
     awaited = value.index;
   } else {
     awaited = create_promise(act->promise);
-    resolve(awaited, value);
+    wrapped = true;
+    // `function.await-order` (variation point): Node >= 18 resolve the wrapper before the throwaway
+    // promise exists; Node 10..16 after.
+    if (profile_.await_resolve_first) resolve(awaited, value);
   }
   const std::size_t throwaway = create_promise(awaited);
+  if (wrapped && !profile_.await_resolve_first) resolve(awaited, value);
   Reaction r;
   r.derived = throwaway;
   r.on_fulfilled = Handler{Handler::Kind::Resume};
@@ -206,10 +212,15 @@ void Machine::uncaught(const RValue& reason) {
   if (has(&HookState::after)) {
     while (!stack_.empty()) {
       const AsyncId id = eid();
-      if (id != 0) emit_each(&HookState::after, EventKind::After, id);
+      if (id != 0 && !stack_.back().hidden) emit_each(&HookState::after, EventKind::After, id);
       stack_.pop_back();
     }
+    // `uncaught.after-zero` (variation point): Node 10..14's after-loop is a do-while over
+    // executionAsyncId() that also emits for id 0: observed under timer and queueMicrotask callbacks
+    // (Node 12..14) and immediate callbacks (Node 10..14).
+    if (zero_after_) emit_each(&HookState::after, EventKind::After, 0);
   }
+  zero_after_ = false;
   stack_.clear();
   interrupted_ = true;
 }

@@ -2,6 +2,7 @@
 // with the orders the spec leaves open, and the check phase.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "machine_impl.h"
 
@@ -17,9 +18,14 @@ void Machine::drain() {
       while (!ticks_.empty()) {
         const Tick tick = ticks_.front();
         ticks_.pop_front();
-        // `tick.destroy`: queued after the callback.
-        invoke(tick.id, tick.block, [&] { queue_destroy(tick.id); });
+        // `tick.destroy` (variation point): queued after the callback, or (Node 10) before it.
+        if (profile_.tick_destroy_first)
+          invoke(tick.id, tick.block, {}, [&] { queue_destroy(tick.id); });
+        else
+          invoke(tick.id, tick.block, [&] { queue_destroy(tick.id); });
         // `uncaught.handled`: an uncaught exception ends this drain; what is left waits for the next.
+        // `uncaught.tick-leftovers` (variation point): Node 14 drains them at once after the main script.
+        if (interrupted_ && main_drain_ && profile_.tick_leftovers_first) interrupted_ = false;
         if (interrupted_) return;
       }
       run_microtasks();
@@ -51,6 +57,13 @@ void Machine::run_job(const Job& job) {
       // `microtask.resource`: runInAsyncScope, then emitDestroy. `uncaught.microtask`: a throw is
       // reported after the Microtask's after, with an empty stack, and the drain goes on.
       Completion c;
+      if (job.resource != 0 && profile_.microtask_throw_in_scope) {
+        // `uncaught.microtask` (variation point): Node 12 catches the exception inside
+        // runInAsyncScope, so it is reported like a callback's (`uncaught.handler`); the drain goes on.
+        invoke(job.resource, job.block, [&] { queue_destroy(job.resource); });
+        interrupted_ = false;
+        break;
+      }
       if (job.resource != 0) {
         c = run_in_scope(job.resource, [&] { return call_callback(*job.block); });
         queue_destroy(job.resource);
@@ -61,6 +74,7 @@ void Machine::run_job(const Job& job) {
         frame_ = std::move(saved);
       }
       if (c.kind == Completion::Kind::Throw) {
+        zero_after_ = profile_.after_zero == AfterZero::Callbacks;  // `uncaught.after-zero`
         // The frame model still has the microtask's frame when the listener runs.
         Frame saved = frame_;
         if (profile_.als_model == AlsModel::Frame)
@@ -75,6 +89,7 @@ void Machine::run_job(const Job& job) {
 }
 
 void Machine::timers_phase() {
+  if (profile_.timer_list == TimerList::TimerWrap) return timer_lists_phase();
   // `loop.timers.eligible`: only timers that exist when the phase starts can run in it.
   const std::uint64_t phase_start = created_counter_;
   // `loop.timers.must-run`: with no immediate and no queued destroy the loop blocks in poll until a
@@ -118,9 +133,11 @@ void Machine::run_timer(const Timer& timer) {
   // `timer.destroy`: a fired timeout's destroy is queued after its callback; an interval is armed
   // again (same id, no new init) unless its callback cleared it (`timer.interval`).
   running_timers_[timer.id] = false;
+  zero_after_ = profile_.after_zero == AfterZero::Callbacks;  // `uncaught.after-zero`
   invoke(timer.id, timer.block, [&] {
     if (!timer.interval && !running_timers_[timer.id]) queue_destroy(timer.id);
   });
+  zero_after_ = false;
   const bool cleared = running_timers_[timer.id];
   running_timers_.erase(timer.id);
   if (timer.interval && !cleared) {
@@ -143,12 +160,93 @@ void Machine::check_phase() {
   immediates_.clear();
   for (const Immediate& imm : batch) {
     if (!finished_immediates_.insert(imm.id).second) continue;  // cleared before it ran
+    zero_after_ = profile_.after_zero != AfterZero::None;       // `uncaught.after-zero`
     invoke(imm.id, imm.block, [&] { queue_destroy(imm.id); });
+    zero_after_ = false;
+    // `loop.drain-after` (variation point): Node 10 drains once after the whole batch.
     if (interrupted_)
       interrupted_ = false;
-    else
+    else if (!profile_.drain_per_batch)
       drain();
   }
+  drain();
+  // `timer.list-resource`: the lists closed in this iteration are destroyed by their close
+  // callbacks, after the check phase; libuv runs close callbacks last closed first.
+  for (auto id = closing_.rbegin(); id != closing_.rend(); ++id) queue_destroy(*id);
+  closing_.clear();
+}
+
+std::optional<std::size_t> Machine::oldest_due(std::int64_t duration, std::uint64_t phase_start) const {
+  std::optional<std::size_t> best;
+  for (std::size_t i = 0; i < timers_.size(); ++i) {
+    const Timer& t = timers_[i];
+    if (t.duration != duration || t.created >= phase_start) continue;
+    if (!best || timers_[*best].created > t.created) best = i;
+  }
+  return best;
+}
+
+void Machine::close_list_if_empty(std::int64_t duration) {
+  if (profile_.timer_list != TimerList::TimerWrap) return;
+  if (std::any_of(timers_.begin(), timers_.end(), [&](const Timer& t) { return t.duration == duration; }))
+    return;
+  auto it = timer_lists_.find(duration);
+  if (it == timer_lists_.end()) return;
+  closing_.push_back(it->second);
+  timer_lists_.erase(it);
+}
+
+void Machine::timer_lists_phase() {
+  // `timer.list-resource`: each list's libuv timer fires at most once per timers phase (a list
+  // re-armed for its later timers waits for a later phase); lists of different durations are not
+  // ordered (`loop.timers.unordered`); `loop.timers.eligible` and `loop.timers.must-run` as usual.
+  const std::uint64_t phase_start = created_counter_;
+  bool must_run = immediates_.empty() && destroy_queue_.empty();
+  std::set<std::int64_t> ran;
+  while (true) {
+    std::vector<std::int64_t> candidates;
+    for (const auto& [duration, list] : timer_lists_)
+      if (!ran.contains(duration) && oldest_due(duration, phase_start)) candidates.push_back(duration);
+    if (candidates.empty()) break;
+    const std::size_t stop = must_run ? 0 : 1;
+    const std::size_t options = stop + candidates.size();
+    const std::size_t pick = options == 1 ? 0 : chooser_.choose(options);
+    if (pick < stop) break;
+    const std::int64_t duration = candidates[pick - stop];
+    ran.insert(duration);
+    run_timer_list(duration, phase_start);
+    must_run = false;
+  }
+}
+
+void Machine::run_timer_list(std::int64_t duration, std::uint64_t phase_start) {
+  // `timer.list-resource`: the list's callback runs between before and after of its TIMERWRAP; inside,
+  // every due timer of the list with its own before/after; the first is due (it armed the list), a
+  // later one may not be yet. An uncaught exception closes the pair (`uncaught.handled`: after of the
+  // whole stack) and a new pair runs the rest. The drain follows the list (`loop.drain-after`).
+  const AsyncId list = timer_lists_.at(duration);
+  running_list_ = duration;
+  const auto open = [&] {
+    stack_.push_back(ExecFrame{list, resource(list).trigger, list});
+    emit_each(&HookState::before, EventKind::Before, list);
+  };
+  open();
+  bool first = true;
+  while (auto index = oldest_due(duration, phase_start)) {
+    if (!first && chooser_.choose(2) == 0) break;  // not due yet: the list is armed again
+    first = false;
+    const Timer timer = timers_[*index];
+    timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(*index));
+    run_timer(timer);
+    if (interrupted_) {
+      interrupted_ = false;
+      open();
+    }
+  }
+  emit_each(&HookState::after, EventKind::After, list);
+  if (!stack_.empty() && eid() == list) stack_.pop_back();
+  running_list_.reset();
+  close_list_if_empty(duration);
   drain();
 }
 

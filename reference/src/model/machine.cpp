@@ -116,7 +116,12 @@ RunStatus Machine::run() {
       const Completion main = call_callback(scenario_.body);
       if (main.kind == Completion::Kind::Throw) uncaught(main.value);
       stack_.clear();
+      // `loop.main-drain-context` (variation point): Node 10 drains in the main script's context.
+      if (profile_.main_drain_in_root) stack_.push_back(ExecFrame{kModelRootId, 0, kModelRootId, true});
+      main_drain_ = true;
       drain();
+      main_drain_ = false;
+      stack_.clear();
       while (!timers_.empty() || !immediates_.empty() || !destroy_queue_.empty()) {
         timers_phase();
         check_phase();
@@ -153,6 +158,10 @@ std::string Machine::execution_resource_name() const {
   if (stack_.empty()) return "other";
   const AsyncId id = stack_.back().resource;
   if (id == kModelRootId) return "top-level";
+  // `promise.hook`: with PromiseWrap the resource of a promise job is the wrapper, not the promise.
+  if (profile_.promise_hook == PromiseHook::PromiseWrap &&
+      resources_[static_cast<std::size_t>(id)].type == "PROMISE")
+    return "other";
   for (std::size_t slot = 0; slot < names_.size(); ++slot) {
     const auto& b = names_[slot];
     if (!b) continue;
@@ -350,6 +359,19 @@ void Machine::run_hook_body(std::size_t hook, int callback) {
 void Machine::update_promise_hook_mode() {
   // `promise.tracking`: every enable re-installs the promise hook; it tracks promises at creation
   // when init or destroy hooks exist, and reports settlement when promiseResolve hooks exist.
+  if (profile_.promise_hook == PromiseHook::PromiseWrap) {
+    // `promise.hook` (variation point): Node 10..12 install the C++ PromiseWrap hook when the
+    // enabled hooks' callbacks go from none to some (enableHooks), with every part: each promise
+    // gets an id at creation; the events go to whichever hooks have the callback at the time.
+    const std::vector<std::size_t>& set = next_active_ ? *next_active_ : active_;
+    const bool any = std::any_of(set.begin(), set.end(), [&](std::size_t h) {
+      const HookState& s = hooks_[h];
+      return s.init || s.before || s.after || s.destroy || s.promise_resolve;
+    });
+    if (!any || promise_hook_.wanted) return;
+    promise_hook_.wanted = promise_hook_.installed = promise_hook_.init = promise_hook_.settled = true;
+    return;
+  }
   promise_hook_.wanted = true;
   promise_hook_.installed = true;
   promise_hook_.init = has(&HookState::init) || has(&HookState::destroy);
@@ -389,7 +411,8 @@ void Machine::queue_destroy(AsyncId id) {
   if (has(&HookState::destroy) && id > 0) destroy_queue_.push_back(id);
 }
 
-void Machine::invoke(AsyncId id, const Block* block, const std::function<void()>& finally) {
+void Machine::invoke(AsyncId id, const Block* block, const std::function<void()>& finally,
+                     const std::function<void()>& start) {
   step();
   const Resource& r = resource(id);
   // `stack.push`: the callback runs with eid = its resource and tid = that resource's trigger.
@@ -398,6 +421,7 @@ void Machine::invoke(AsyncId id, const Block* block, const std::function<void()>
   // `als.frame.restore-on-callback`, mutated by `als.propagation`.
   if (profile_.als_model == AlsModel::Frame) frame_ = mutated("als.propagation") ? nullptr : r.frame;
   if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, id);
+  if (start) start();  // e.g. Node 10 queues a tick's destroy here (`tick.destroy`)
   Completion c;
   if (block) c = call_callback(*block);
   if (finally) finally();  // e.g. queue the destroy, before after (as Node's finally blocks do)
@@ -498,6 +522,9 @@ void Machine::exec(const Statement& st) {
       // `loop.timers.minimum`: durations below 1 ms or above 2^31 - 1 ms become 1 ms.
       const std::int64_t requested = st.args[0].number;
       const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
+      // `timer.list-resource` (variation point): Node 10 makes a TIMERWRAP for a new list.
+      if (profile_.timer_list == TimerList::TimerWrap && !timer_lists_.contains(ms))
+        timer_lists_[ms] = init_resource("TIMERWRAP", default_trigger());
       timers_.push_back(Timer{id, ms, &st.blocks[0], created_counter_++, st.op == Op::SetInterval});
       bind(st, Bound{Kind::Timer, static_cast<std::size_t>(id)});
       break;
@@ -515,8 +542,10 @@ void Machine::exec(const Statement& st) {
       const auto id = static_cast<AsyncId>(bound(st.args[0].slot).index);
       auto it = std::find_if(timers_.begin(), timers_.end(), [&](const Timer& t) { return t.id == id; });
       if (it != timers_.end()) {
+        const std::int64_t duration = it->duration;
         timers_.erase(it);
         queue_destroy(id);
+        if (running_list_ != duration) close_list_if_empty(duration);
       } else if (auto running = running_timers_.find(id);
                  running != running_timers_.end() && !running->second) {
         running->second = true;
@@ -592,7 +621,11 @@ void Machine::exec(const Statement& st) {
         // Inside a thenable's block: the resolve/reject functions it was given (`promise.thenable`).
         auto call = std::find_if(thenable_calls_.rbegin(), thenable_calls_.rend(),
                                  [&](const ThenableCall& c) { return c.thenable == b.index; });
-        if (call == thenable_calls_.rend() || *call->flag) break;
+        if (call == thenable_calls_.rend()) break;
+        if (*call->flag) {
+          multiple_resolves(call->promise);  // `promise.multiple-resolves`
+          break;
+        }
         *call->flag = true;
         if (st.op == Op::Resolve)
           resolve_unchecked(call->promise, v);
@@ -845,6 +878,17 @@ void Machine::als_run(const Statement& st) {
     frame_ = frame_with(a, &value);
     c = call_block(st.blocks[0]);
     frame_ = frame_with(a, prior);
+  } else if (profile_.als_run_resource) {
+    // `als.run-resource` (variation point): Node 12 creates an AsyncResource('AsyncLocalStorage')
+    // (init before the instance is enabled), queues its destroy at once, and in its runInAsyncScope
+    // calls enterWith(store) (which enables the instance) and the callback.
+    const AsyncId id = init_resource("AsyncLocalStorage", default_trigger());
+    queue_destroy(id);
+    c = run_in_scope(id, [&] {
+      enable_als(a);
+      current_slots()[a] = &value;
+      return call_block(st.blocks[0]);
+    });
   } else {
     // `als.run` (hook model): the store is written onto the current resource and restored afterwards.
     enable_als(a);

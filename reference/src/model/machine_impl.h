@@ -101,6 +101,9 @@ struct ExecFrame {
   AsyncId eid = 0;
   AsyncId tid = 0;
   AsyncId resource = 0;  ///< Whose stores getStore() reads in the hook model (0: `topLevelResource`).
+  /// Set in the ids but not pushed on Node's async id stack: the after-loop of `uncaught.handled`
+  /// does not see it (Node 10's context of the drain after the main script).
+  bool hidden = false;
 };
 
 struct HookState {
@@ -273,7 +276,8 @@ class Machine {
   void queue_destroy(AsyncId id);
   /// Runs `block` as the callback of resource `id` (`hooks.before-after`, `stack.push`); an
   /// exception that escapes it is uncaught (`uncaught.handler`).
-  void invoke(AsyncId id, const Block* block, const std::function<void()>& finally);
+  void invoke(AsyncId id, const Block* block, const std::function<void()>& finally,
+              const std::function<void()>& start = {});
   /// runInAsyncScope: before, the block in the resource's context, after (also on a throw).
   Completion run_in_scope(AsyncId resource, const std::function<Completion()>& body);
 
@@ -321,8 +325,17 @@ class Machine {
   std::size_t create_promise(std::optional<std::size_t> parent);
   AsyncId get_or_set_id(std::size_t promise);
   void track_lazily(std::size_t promise);
+  /// Whether a settlement runs the promise hook's resolve part now (`promise.resolve`): PromiseWrap
+  /// asks the hooks at each event (`promise.hook`).
+  bool reports_settlement() const {
+    return promise_hook_.installed &&
+           (profile_.promise_hook == PromiseHook::PromiseWrap ? has(&HookState::promise_resolve)
+                                                              : promise_hook_.settled);
+  }
   void resolve(std::size_t promise, const RValue& value);
   void resolve_unchecked(std::size_t promise, const RValue& value);
+  /// A resolving function of an already resolved promise was called (`promise.multiple-resolves`).
+  void multiple_resolves(std::size_t promise);
   void reject(std::size_t promise, const RValue& reason);
   void reject_unchecked(std::size_t promise, const RValue& reason);
   void settle(std::size_t promise, PromiseState::State state, const RValue& value);
@@ -341,6 +354,13 @@ class Machine {
   void run_job(const Job& job);
   void timers_phase();
   void run_timer(const Timer& timer);
+  /// `timer.list-resource`: Node 10's timers phase, one TIMERWRAP list at a time.
+  void timer_lists_phase();
+  void run_timer_list(std::int64_t duration, std::uint64_t phase_start);
+  /// The oldest timer of `duration` created before `phase_start` (index in timers_), if any.
+  std::optional<std::size_t> oldest_due(std::int64_t duration, std::uint64_t phase_start) const;
+  /// Closes the list of `duration` if it has no timer left (its destroy waits for the close callback).
+  void close_list_if_empty(std::int64_t duration);
   void check_phase();
 
   /// The object a name is bound to now; stops the run (RunStatus::Unbound) if its statement has
@@ -424,11 +444,19 @@ class Machine {
   std::deque<Immediate> immediates_;
   std::unordered_set<AsyncId> finished_immediates_;  ///< Run or cleared: processImmediate skips them.
   std::vector<AsyncId> destroy_queue_;
+  std::map<std::int64_t, AsyncId> timer_lists_;  ///< `timer.list-resource`: duration -> its TIMERWRAP.
+  std::optional<std::int64_t> running_list_;     ///< The list whose timers run now.
+  std::vector<AsyncId> closing_;                 ///< Closed TIMERWRAPs: destroyed in the close phase.
   std::uint64_t created_counter_ = 0;
   std::size_t steps_ = 0;
   /// Set when an uncaught exception was handled: the phase's next callback runs before the ticks
   /// left over (`uncaught.handled`).
   bool interrupted_ = false;
+  /// `uncaught.after-zero`: the callback running now is one under which Node's after-loop also
+  /// emits `after 0`.
+  bool zero_after_ = false;
+  /// The drain after the main script is running (`uncaught.tick-leftovers`, `loop.main-drain-context`).
+  bool main_drain_ = false;
 
   // `trace.scope`, as the harness applies it to real runtimes.
   int scenario_depth_ = 0;

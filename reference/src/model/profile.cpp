@@ -74,8 +74,27 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
     if (!j.contains("variation_points") || !j["variation_points"].is_object())
       throw Bad{"missing \"variation_points\" object"};
     const auto& points = j["variation_points"];
-    static const std::set<std::string> known = {"als.model",         "als.hook.enable", "microtask.resource",
-                                                "als.default-value", "tick.queue",      "rejection.context"};
+    static const std::set<std::string> known = {"als.model",
+                                                "als.hook.enable",
+                                                "microtask.resource",
+                                                "als.default-value",
+                                                "tick.queue",
+                                                "rejection.context",
+                                                "promise.multiple-resolves",
+                                                "function.await-order",
+                                                "function.await-native",
+                                                "rejection.unhandled-mode",
+                                                "rejection.listener-context",
+                                                "promise.resolve-early",
+                                                "uncaught.after-zero",
+                                                "uncaught.tick-leftovers",
+                                                "promise.hook",
+                                                "timer.list-resource",
+                                                "loop.drain-after",
+                                                "loop.main-drain-context",
+                                                "tick.destroy",
+                                                "uncaught.microtask",
+                                                "als.run-resource"};
     for (const auto& [key, value] : points.items())
       if (!known.contains(key)) throw Bad{fmt::format("unknown variation point \"{}\"", key)};
     p.als_model = pick<AlsModel>(points, "als.model", {{"hook", AlsModel::Hook}, {"frame", AlsModel::Frame}},
@@ -95,6 +114,47 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
     p.rejection_context = pick<ListenerContext>(
         points, "rejection.context",
         {{"runtime", ListenerContext::Runtime}, {"empty", ListenerContext::Empty}}, p.evidence);
+    p.multiple_resolves =
+        pick<MultipleResolves>(points, "promise.multiple-resolves",
+                               {{"none", MultipleResolves::None},
+                                {"tick", MultipleResolves::Tick},
+                                {"tick-in-promise-context", MultipleResolves::TickInPromise}},
+                               p.evidence);
+    p.await_resolve_first = pick<bool>(points, "function.await-order",
+                                       {{"resolve-first", true}, {"throwaway-first", false}}, p.evidence);
+    p.await_wraps_promises =
+        pick<bool>(points, "function.await-native", {{"direct", false}, {"wrapped", true}}, p.evidence);
+    p.unhandled_mode =
+        pick<UnhandledMode>(points, "rejection.unhandled-mode",
+                            {{"throw", UnhandledMode::Throw}, {"warn", UnhandledMode::Warn}}, p.evidence);
+    p.rejection_ids =
+        pick<RejectionIds>(points, "rejection.listener-context",
+                           {{"promise", RejectionIds::Promise}, {"drain", RejectionIds::Drain}}, p.evidence);
+    p.resolve_early = pick<bool>(points, "promise.resolve-early",
+                                 {{"at-settle", false}, {"at-resolve-and-settle", true}}, p.evidence);
+    p.after_zero = pick<AfterZero>(points, "uncaught.after-zero",
+                                   {{"none", AfterZero::None},
+                                    {"immediates", AfterZero::Immediates},
+                                    {"callbacks", AfterZero::Callbacks}},
+                                   p.evidence);
+    p.tick_leftovers_first = pick<bool>(points, "uncaught.tick-leftovers",
+                                        {{"after-destroys", false}, {"before-destroys", true}}, p.evidence);
+    p.microtask_throw_in_scope =
+        pick<bool>(points, "uncaught.microtask", {{"after-scope", false}, {"in-scope", true}}, p.evidence);
+    p.als_run_resource =
+        pick<bool>(points, "als.run-resource", {{"none", false}, {"async-resource", true}}, p.evidence);
+    p.promise_hook =
+        pick<PromiseHook>(points, "promise.hook",
+                          {{"js", PromiseHook::Js}, {"promise-wrap", PromiseHook::PromiseWrap}}, p.evidence);
+    p.timer_list =
+        pick<TimerList>(points, "timer.list-resource",
+                        {{"none", TimerList::None}, {"timerwrap", TimerList::TimerWrap}}, p.evidence);
+    p.drain_per_batch =
+        pick<bool>(points, "loop.drain-after", {{"callback", false}, {"batch", true}}, p.evidence);
+    p.main_drain_in_root =
+        pick<bool>(points, "loop.main-drain-context", {{"empty", false}, {"root", true}}, p.evidence);
+    p.tick_destroy_first = pick<bool>(points, "tick.destroy",
+                                      {{"after-callback", false}, {"before-callback", true}}, p.evidence);
     if (p.rejection_context == ListenerContext::Empty && p.als_model != AlsModel::Frame)
       throw Bad{"rejection.context \"empty\" is defined for the frame model only"};
     if (j.contains("capabilities")) {

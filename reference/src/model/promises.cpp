@@ -10,7 +10,13 @@ namespace acx::model::detail {
 AsyncId Machine::get_or_set_id(std::size_t p) {
   // `promise.lazy-id`: a parent that was never tracked gets an id now, with no trigger (NaN).
   PromiseState& parent = promises_[p];
-  if (parent.id == 0) parent.id = new_id();
+  if (parent.id == 0) {
+    parent.id = new_id();
+    resource(parent.id).type = "PROMISE";
+    // `promise.hook`: PromiseWrap gives it a wrapper like any other, triggered by the current context.
+    if (profile_.promise_hook == PromiseHook::PromiseWrap)
+      parent.trigger = resource(parent.id).trigger = eid();
+  }
   return parent.id;
 }
 
@@ -20,6 +26,8 @@ void Machine::track_lazily(std::size_t p) {
   if (promise.id != 0) return;
   promise.trigger = default_trigger();
   promise.id = new_id();
+  resource(promise.id).type = "PROMISE";
+  resource(promise.id).trigger = promise.trigger;
 }
 
 std::size_t Machine::create_promise(std::optional<std::size_t> parent) {
@@ -39,19 +47,40 @@ std::size_t Machine::create_promise(std::optional<std::size_t> parent) {
 
 void Machine::resolve(std::size_t p, const RValue& value) {
   // A promise's resolve and reject functions work once between them (`promise.resolve-once`).
-  if (promises_[p].already_resolved) return;
+  if (promises_[p].already_resolved) return multiple_resolves(p);
   promises_[p].already_resolved = true;
   resolve_unchecked(p, value);
 }
 
 void Machine::reject(std::size_t p, const RValue& reason) {
-  if (promises_[p].already_resolved) return;
+  if (promises_[p].already_resolved) return multiple_resolves(p);
   promises_[p].already_resolved = true;
   reject_unchecked(p, reason);
 }
 
+void Machine::multiple_resolves(std::size_t p) {
+  // `promise.multiple-resolves` (variation point): V8 reports the call to Node
+  // (kPromiseResolveAfterResolved / kPromiseRejectAfterResolved), whose resolveError calls
+  // process.nextTick to emit 'multipleResolves': a TickObject that runs no scenario code. Node 16..18
+  // call it with the promise's context pushed (if the promise has an id and a trigger).
+  if (profile_.multiple_resolves == MultipleResolves::None) return;
+  const PromiseState& promise = promises_[p];
+  const bool push = profile_.multiple_resolves == MultipleResolves::TickInPromise && promise.id != 0 &&
+                    promise.trigger != kNaNId;
+  if (push) stack_.push_back(ExecFrame{promise.id, promise.trigger, promise.id});
+  const AsyncId id = init_resource("TickObject", default_trigger());
+  if (push) stack_.pop_back();
+  ticks_.push_back(Tick{id, nullptr});
+}
+
 void Machine::resolve_unchecked(std::size_t p, const RValue& value) {
   if (value.is_thenable()) {
+    // `promise.resolve-early` (variation point): Node 10..12's V8 runs the promise hook's resolve
+    // part when the resolve function is called, whatever the value (and again at settlement).
+    if (profile_.resolve_early && reports_settlement()) {
+      track_lazily(p);
+      emit_each(&HookState::promise_resolve, EventKind::PromiseResolve, promises_[p].id);
+    }
     // `promise.adopt`: resolving with a promise or thenable settles nothing yet and reports
     // nothing; it queues a job that calls the thenable's then with fresh resolving functions.
     Job job{Job::Kind::ResolveThenable};
@@ -70,7 +99,7 @@ void Machine::reject_unchecked(std::size_t p, const RValue& reason) {
 
 void Machine::settle(std::size_t p, PromiseState::State state, const RValue& value) {
   // `promise.resolve`: promiseResolve fires when a promise is fulfilled or rejected.
-  if (promise_hook_.installed && promise_hook_.settled) {
+  if (reports_settlement()) {
     track_lazily(p);
     emit_each(&HookState::promise_resolve, EventKind::PromiseResolve, promises_[p].id);
   }
@@ -162,9 +191,13 @@ void Machine::run_thenable_job(const Job& job) {
     thenable_calls_.push_back(ThenableCall{job.thenable.index, p, flag});
     const Completion c = call_callback(*t.block);
     thenable_calls_.pop_back();
-    if (c.kind == Completion::Kind::Throw && !*flag) {
-      *flag = true;
-      reject_unchecked(p, c.value);
+    if (c.kind == Completion::Kind::Throw) {
+      if (*flag) {
+        multiple_resolves(p);  // V8 calls the reject function anyway
+      } else {
+        *flag = true;
+        reject_unchecked(p, c.value);
+      }
     }
   }
   if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
@@ -319,7 +352,9 @@ bool Machine::process_rejections() {
     if (!maybe_unhandled_.erase(pending.promise)) continue;
     any = true;
     const PromiseState& p = promises_[pending.promise];
-    const bool pushed = p.id != 0;
+    // `rejection.listener-context` (variation point): Node 10..14 push nothing, so the listeners
+    // see the drain's own context.
+    const bool pushed = p.id != 0 && profile_.rejection_ids == RejectionIds::Promise;
     if (pushed) stack_.push_back(ExecFrame{p.id, p.trigger, p.id});
     Frame saved = frame_;
     // `rejection.context` (variation point in effect): the frame at rejection time (frame model);
@@ -328,6 +363,12 @@ bool Machine::process_rejections() {
     if (profile_.rejection_context == ListenerContext::Empty) frame_ = nullptr;
     const RValue reason = p.value;
     if (unhandled_rejection_handlers_.empty()) {
+      // `rejection.unhandled-mode` (variation point): Node 10..14 only print a warning.
+      if (profile_.unhandled_mode == UnhandledMode::Warn) {
+        if (pushed) stack_.pop_back();
+        frame_ = std::move(saved);
+        continue;
+      }
       // Reported as an uncaught exception from a promise: the drain goes on afterwards.
       uncaught(reason);
       interrupted_ = false;

@@ -6,6 +6,7 @@ namespace acx::trace {
 
 AsyncId Renamer::operator()(AsyncId raw) {
   if (raw == 0 || raw == kNaNId) return raw;
+  if (raw == root_trigger_ && root_trigger_ != 0) return 0;
   if (raw == root_) return kRootId;
   auto [it, inserted] = names_.try_emplace(raw, next_);
   if (inserted) ++next_;
@@ -39,7 +40,8 @@ Trace canonicalize(const Trace& trace) {
   Trace out;
   out.meta = trace.meta;
   out.meta.root = kRootId;
-  Renamer rename(trace.meta.root);
+  out.meta.root_trigger = 0;
+  Renamer rename(trace.meta.root, trace.meta.root_trigger);
   out.events.reserve(trace.events.size());
   for (const auto& e : trace.events) out.events.push_back(rename.apply(e));
   return out;

@@ -113,6 +113,7 @@ TraceResult read_jsonl(std::string_view text, std::string_view source) {
         trace.meta.backend = j.value("backend", "");
         trace.meta.runtime = j.value("runtime", "");
         trace.meta.root = id_field(j, "root");
+        if (j.contains("root_trigger")) trace.meta.root_trigger = id_field(j, "root_trigger");
       } else {
         trace.events.push_back(parse_event(j));
       }
@@ -156,9 +157,10 @@ std::string to_json_line(const Event& e) {
 }
 
 std::string to_json_line(const Meta& m) {
-  return nlohmann::ordered_json{
-      {"event", "meta"}, {"backend", m.backend}, {"runtime", m.runtime}, {"root", m.root}}
-      .dump();
+  nlohmann::ordered_json j{
+      {"event", "meta"}, {"backend", m.backend}, {"runtime", m.runtime}, {"root", m.root}};
+  if (m.root_trigger != 0) j["root_trigger"] = m.root_trigger;
+  return j.dump();
 }
 
 std::string write_jsonl(const Trace& trace) {

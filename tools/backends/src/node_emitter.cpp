@@ -17,17 +17,26 @@ namespace {
 
 // The harness: records hook and observe events, keeps every resource alive (`trace.retain`), marks
 // which ids belong to the scenario (`trace.scope`) and prints the trace when the process exits.
-constexpr const char* kPrelude = R"JS('use strict';
+constexpr const char* kRequires = R"JS('use strict';
 const async_hooks = require('async_hooks');
 const { AsyncLocalStorage, AsyncResource } = async_hooks;
 const EventEmitter = require('events');
-const acx = (() => {
+)JS";
+
+// `batch` is null for a standalone program, which prints its trace at process exit; the batch
+// driver passes { write } and calls finish() itself when the program's work is done.
+constexpr const char* kHarness = R"JS(function acxHarness(batch) {
   const fs = require('fs');
   const events = [];
   const retained = [];
   const entered = new Set();
   let depth = 1;
   const root = async_hooks.executionAsyncId();
+  // In a batch driver the program starts inside one of the driver's callbacks: its resource stands
+  // for the main script (root) and that resource's trigger for 0 (`trace.batch`).
+  const rootTrigger = async_hooks.triggerAsyncId();
+  const hooks = [];
+  const storages = [];
   const runtime = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers'
     ? ['workerd', 'workerd (Node.js compatibility ' + process.version + ')']
     : typeof Bun !== 'undefined' ? ['bun', 'bun ' + Bun.version]
@@ -44,19 +53,50 @@ const acx = (() => {
       try { off += fs.writeSync(1, buffer, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; }
     }
   }
-  process.on('exit', (code) => {
+  function finish(code) {
     const scope = new Set(entered);
     for (const e of events) if (e.event !== 'observe' && e.event !== 'resource' && e.scoped) scope.add(e.id);
-    const lines = [JSON.stringify({ event: 'meta', backend: runtime[0], runtime: runtime[1], root })];
+    // The root's own before/after in a batch driver are the driver's callback, not the program's.
+    if (batch) scope.delete(root);
+    const meta = { event: 'meta', backend: runtime[0], runtime: runtime[1], root };
+    if (batch) meta.root_trigger = rootTrigger;
+    const lines = [JSON.stringify(meta)];
     for (const e of events) {
       if (e.event !== 'observe' && e.event !== 'resource' && !scope.has(e.id)) continue;
       delete e.scoped;
       lines.push(JSON.stringify(e));
     }
     lines.push(JSON.stringify({ event: 'exit', code }));
-    write(lines.join('\n') + '\n');
-  });
+    (batch ? batch.write : write)(lines.join('\n') + '\n');
+    // Reset for the next program of a batch: no hook and no store of this one stays enabled.
+    for (const h of hooks) h.disable();
+    for (const a of storages) a.disable();
+  }
+  if (!batch) process.on('exit', finish);
+  let dead = false;
   return {
+    finish,
+    // The program ended as its process would have (batch driver): what it left must not switch
+    // hooks or stores on again for the programs after it.
+    // Runs driver code (the batch driver's own immediate) as not scenario code, also when a
+    // scenario callback is on the stack (`trace.scope`).
+    outside(fn) {
+      const saved = depth;
+      depth = 0;
+      try { return fn(); } finally { depth = saved; }
+    },
+    processOn(event, listener) {
+      if (!dead) process.on(event, listener);
+    },
+    kill() {
+      dead = true;
+      for (const a of storages) {
+        a.run = (store, fn, ...args) => fn(...args);
+        a.exit = (fn, ...args) => fn(...args);
+        a.enterWith = () => {};
+      }
+    },
+    storage(a) { storages.push(a); return a; },
     // A hook records its events, then runs the scenario's body for that callback, if any.
     hook(name, callbacks, bodies = {}) {
       const h = {};
@@ -76,7 +116,13 @@ const acx = (() => {
           };
         }
       }
-      return async_hooks.createHook(h);
+      const created = async_hooks.createHook(h);
+      hooks.push(created);
+      // After kill() (batch driver) a hook of this program can no longer be switched on.
+      return {
+        enable() { if (!dead) created.enable(); return this; },
+        disable() { created.disable(); return this; },
+      };
     },
     callback(f) {
       return function (...args) {
@@ -114,7 +160,122 @@ const acx = (() => {
     },
     done() { depth--; },
   };
-})();
+}
+)JS";
+
+// The batch driver (spec/harness.md `trace.batch`): reads programs from standard input, each a line
+// with its length in bytes and then its body (emit_node_batch_body), runs one at a time and prints
+// each trace followed by a line `--acx-end--`. A program is done when no timer, interval or
+// immediate of its own is pending and the ticks and microtasks it left have run, which is when a
+// process running it alone would exit. Then its hooks and stores are disabled and its process
+// listeners removed.
+constexpr const char* kDriver = R"JS(
+{
+  const fs = require('fs');
+  const real = { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate };
+  const live = new Set();
+  const doomed = new Set();  // left by a program that ended with an uncaught exception
+  let running = null;  // { acx, checking }: the program being run
+  let input = Buffer.alloc(0);
+  const writeAll = (text) => {
+    const buffer = Buffer.from(text);
+    for (let off = 0; off < buffer.length;) {
+      try { off += fs.writeSync(1, buffer, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; }
+    }
+  };
+  const maybeDone = () => {
+    const program = running;
+    if (!program || live.size !== 0 || program.checking) return;
+    program.checking = true;
+    // A check left by a program that ended meanwhile does nothing for the next one.
+    program.acx.outside(() => real.setImmediate(() => {
+      program.checking = false;
+      if (running === program && live.size === 0) finish();
+    }));
+  };
+  const once = (name) => (cb, ...args) => {
+    const h = real[name](function (...a) {
+      if (doomed.delete(h)) return;
+      live.delete(h);
+      try { return cb.apply(this, a); } finally { maybeDone(); }
+    }, ...args);
+    live.add(h);
+    return h;
+  };
+  const timers = {
+    setTimeout: once('setTimeout'),
+    setImmediate: once('setImmediate'),
+    setInterval: (cb, ...args) => {
+      const h = real.setInterval(function (...a) {
+        if (doomed.has(h)) return;
+        try { return cb.apply(this, a); } finally { maybeDone(); }
+      }, ...args);
+      live.add(h);
+      return h;
+    },
+  };
+  for (const name of ['clearTimeout', 'clearInterval', 'clearImmediate']) {
+    timers[name] = (h) => { live.delete(h); real[name](h); maybeDone(); };
+  }
+  const events = ['uncaughtException', 'unhandledRejection'];
+  function finish(code) {
+    const { acx } = running;
+    running = null;
+    acx.finish(code || 0);
+    if (code) {
+      // Clearing an immediate from inside Node's handling of an exception thrown by another one
+      // can leave Node's immediate queue stuck: what the program left runs as no-ops instead, and
+      // its timers are cleared from a later turn.
+      acx.kill();
+      const left = [...live];
+      live.clear();
+      for (const h of left) doomed.add(h);
+      real.setTimeout(() => {
+        for (const h of left) if (typeof h.refresh === 'function') { real.clearTimeout(h); doomed.delete(h); }
+      }, 0);
+    }
+    for (const name of events)
+      for (const l of process.listeners(name)) if (l !== fatal) process.removeListener(name, l);
+    // The next program starts from a later turn of the loop, once what disabling the hooks left
+    // (V8's promise hook goes a microtask later) is done: acx sends it only after this trace.
+    if (input.length > 0) real.setTimeout(pump, 1);
+  }
+  function start(body) {
+    const acx = acxHarness({ write: (text) => writeAll(text + '--acx-end--\n') });
+    running = { acx, checking: false };
+    // A Function body sees only globals: what a program uses besides them comes as parameters.
+    const program = new Function('acx', 'async_hooks', 'AsyncLocalStorage', 'AsyncResource', 'EventEmitter',
+                                 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval',
+                                 'clearImmediate', "'use strict';\n" + body);
+    try {
+      program(acx, async_hooks, AsyncLocalStorage, AsyncResource, EventEmitter, timers.setTimeout,
+              timers.setInterval, timers.setImmediate, timers.clearTimeout, timers.clearInterval,
+              timers.clearImmediate);
+    } finally {
+      // Also when the top level throws and a listener of the program takes the exception.
+      maybeDone();
+    }
+  }
+  function pump() {
+    if (running) return;
+    const newline = input.indexOf(10);
+    if (newline < 0) return;
+    const length = Number(input.slice(0, newline).toString());
+    if (input.length < newline + 1 + length) return;
+    const body = input.slice(newline + 1, newline + 1 + length).toString();
+    input = input.slice(newline + 1 + length);
+    start(body);
+  }
+  process.stdin.on('data', (chunk) => { input = Buffer.concat([input, chunk]); pump(); });
+  // An exception no listener of the program takes would end a process running the program alone,
+  // with exit code 1, right here: the trace ends the same way. What the program left is made inert
+  // (its timers cleared, its hooks and stores unable to come back), and its last ticks and
+  // microtasks run before the next program arrives.
+  const fatal = () => {
+    if (running && process.listenerCount('uncaughtException') === 1) finish(1);
+  };
+  process.on('uncaughtException', fatal);
+}
 )JS";
 
 // U+2028 and U+2029 end a line in JavaScript (also inside `//` comments), but not in JSON.
@@ -149,20 +310,30 @@ class Emitter {
     std::string out =
         fmt::format("// Generated by acx from {}{}. Run: node FILE (prints the trace as JSON Lines).\n",
                     source, scenario_.header.id.empty() ? "" : " (" + scenario_.header.id + ")");
-    out += kPrelude;
+    out += kRequires;
+    out += kHarness;
+    out += "const acx = acxHarness(null);\n";
+    out += body();
+    return out;
+  }
+
+  /// What follows the harness: the scenario's variables and statements. Call once.
+  std::string body() {
+    // The top level is scenario code until it ends, also when it throws (`trace.scope`).
+    std::string code = "// ---- scenario ----\ntry {\n";
+    block(code, scenario_.body, 1);
+    code += "} finally {\n  acx.done();\n}\n";
+    // Resolver variables are known only once the statements were emitted.
+    std::string out = resolver_declarations();
     if (!names_.empty()) {
       out += "let";
       for (std::size_t i = 0; i < names_.size(); ++i) out += fmt::format("{} v_{}", i ? "," : "", names_[i]);
       out += ";\n";
     }
-    // The top level is scenario code until it ends, also when it throws (`trace.scope`).
     // executionAsyncResource() has a side effect (Node starts tracking resources), so the harness
     // calls it only for scenarios that observe it.
     if (uses_execution_) out += "acx.captureTop();\n";
-    out += "// ---- scenario ----\ntry {\n";
-    block(out, scenario_.body, 1);
-    out += "} finally {\n  acx.done();\n}\n";
-    return out;
+    return out + code;
   }
 
  private:
@@ -219,11 +390,11 @@ class Emitter {
       case Op::NewAls:
         // new AsyncLocalStorage("name", defaultValue) stands for new AsyncLocalStorage({ name, defaultValue
         // }).
-        out +=
-            st.args.empty()
-                ? fmt::format("{}{}new AsyncLocalStorage();\n", in, bind)
-                : fmt::format("{}{}new AsyncLocalStorage({{ name: {}{} }});\n", in, bind, value(st.args[0]),
-                              st.args.size() > 1 ? ", defaultValue: " + value(st.args[1]) : "");
+        out += st.args.empty()
+                   ? fmt::format("{}{}acx.storage(new AsyncLocalStorage());\n", in, bind)
+                   : fmt::format("{}{}acx.storage(new AsyncLocalStorage({{ name: {}{} }}));\n", in, bind,
+                                 value(st.args[0]),
+                                 st.args.size() > 1 ? ", defaultValue: " + value(st.args[1]) : "");
         break;
       case Op::AlsRun: {
         std::string body;
@@ -428,7 +599,8 @@ class Emitter {
         break;
       }
       case Op::ProcessOn:
-        out += fmt::format("{}process.on({}, {});\n", in, value(st.args[0]), callback(st.blocks[0], depth));
+        out +=
+            fmt::format("{}acx.processOn({}, {});\n", in, value(st.args[0]), callback(st.blocks[0], depth));
         break;
     }
   }
@@ -455,11 +627,16 @@ class Emitter {
 
 std::string emit_node_program(const scenario::Scenario& scenario, const std::string& source) {
   Emitter emitter(scenario);
-  std::string program = emitter.program(source);
-  // Resolver variables are known only after the body was emitted; declare them before the scenario.
-  const std::string marker = "// ---- scenario ----\n";
-  program.insert(program.find(marker), emitter.resolver_declarations());
-  return program;
+  return emitter.program(source);
+}
+
+std::string emit_node_batch_body(const scenario::Scenario& scenario) {
+  Emitter emitter(scenario);
+  return emitter.body();
+}
+
+std::string node_batch_driver() {
+  return std::string(kRequires) + kHarness + kDriver;
 }
 
 }  // namespace acx::backends

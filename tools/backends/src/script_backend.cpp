@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -19,6 +20,9 @@ std::unique_ptr<Backend> make_workerd_backend(const std::string& spec, std::stri
                                               const BackendOptions& options);
 std::unique_ptr<Backend> make_plugin_backend(const std::string& spec, std::string executable,
                                              const BackendOptions& options);
+
+std::unique_ptr<BatchSession> make_node_batch_session(std::string spec, std::vector<std::string> command,
+                                                      std::chrono::milliseconds timeout);
 
 namespace {
 
@@ -86,6 +90,16 @@ class ScriptBackend final : public Backend {
     ProcessOptions process;
     process.timeout = options_.timeout;
     return read_trace_result(spec_, run_process(argv, process), options_.timeout);
+  }
+
+  std::unique_ptr<BatchSession> batch() override {
+    if (family_ != Family::Node) return nullptr;
+    std::vector<std::string> command = {executable_};
+    command.insert(command.end(), flags_.begin(), flags_.end());
+    // A program the model finishes takes milliseconds: a driver that says nothing for 5 s is stuck,
+    // and the program is retried alone with the full time limit.
+    return make_node_batch_session(spec_, std::move(command),
+                                   std::min(options_.timeout, std::chrono::milliseconds(5000)));
   }
 
  private:

@@ -52,6 +52,47 @@ enum class ListenerContext {
   Empty,    ///< No store at all (Bun).
 };
 
+/// spec/promises.md, variation point `promise.multiple-resolves`: what calling a resolving function
+/// of an already resolved promise does.
+enum class MultipleResolves {
+  None,           ///< Nothing (Node >= 20: no 'multipleResolves').
+  Tick,           ///< process.nextTick in the current context (Node 10..14).
+  TickInPromise,  ///< process.nextTick with the promise's context pushed (Node 16..18).
+};
+
+/// spec/errors.md, variation point `rejection.unhandled-mode`.
+enum class UnhandledMode {
+  Throw,  ///< Without an 'unhandledRejection' listener the rejection is an uncaught exception (Node >= 15).
+  Warn,   ///< It only prints a warning (Node 10..14).
+};
+
+/// spec/errors.md, variation point `rejection.listener-context`: the ids an 'unhandledRejection'
+/// listener sees.
+enum class RejectionIds {
+  Promise,  ///< The rejected promise's context is pushed (Node >= 16).
+  Drain,    ///< Nothing is pushed: the drain's own context (Node 10..14).
+};
+
+/// spec/errors.md, variation point `uncaught.after-zero`: the frame with id 0 that the after-loop of
+/// a handled uncaught exception also closes.
+enum class AfterZero {
+  None,        ///< No such frame (Node >= 16).
+  Immediates,  ///< Under immediates (Node 10).
+  Callbacks,   ///< Under timers, immediates and microtasks (Node 12..14).
+};
+
+/// spec/promises.md, variation point `promise.hook`: how the promise hook is installed.
+enum class PromiseHook {
+  Js,           ///< lib/internal/async_hooks.js's hook with parts (Node >= 14).
+  PromiseWrap,  ///< The C++ PromiseWrap hook: every promise tracked once any callback exists (Node 10..12).
+};
+
+/// spec/event-loop.md, variation point `timer.list-resource`.
+enum class TimerList {
+  None,       ///< Timer lists are no resources (Node >= 11).
+  TimerWrap,  ///< Each list's libuv timer is a TIMERWRAP resource (Node 10).
+};
+
 struct Profile {
   std::string name;
   std::string description;
@@ -63,6 +104,37 @@ struct Profile {
   MicrotaskResource microtask_resource = MicrotaskResource::Always;
   TickQueue tick_queue = TickQueue::OwnQueue;
   ListenerContext rejection_context = ListenerContext::Runtime;
+  /// Defaults below: Node 20's values.
+  MultipleResolves multiple_resolves = MultipleResolves::None;  ///< `promise.multiple-resolves`
+  /// `function.await-order`: a non-promise operand's wrapper is resolved before the throwaway promise
+  /// is created (Node >= 18) or after (Node 10..16).
+  bool await_resolve_first = true;
+  /// `function.await-native`: a native promise operand is awaited directly (Node >= 12) or wrapped
+  /// in a new promise that adopts it (Node 10).
+  bool await_wraps_promises = false;
+  UnhandledMode unhandled_mode = UnhandledMode::Throw;  ///< `rejection.unhandled-mode`
+  RejectionIds rejection_ids = RejectionIds::Promise;   ///< `rejection.listener-context`
+  /// `promise.resolve-early`: promiseResolve also when resolved with a thenable (Node 10..12).
+  bool resolve_early = false;
+  AfterZero after_zero = AfterZero::None;  ///< `uncaught.after-zero`
+  /// `uncaught.tick-leftovers`: after a handled exception in a tick, the leftover ticks and
+  /// microtasks run before the destroy flush (Node 14) instead of after it.
+  bool tick_leftovers_first = false;
+  /// `uncaught.microtask`: a throwing queueMicrotask callback is reported inside its Microtask's
+  /// scope (Node 12: runMicrotask catches inside runInAsyncScope) instead of after it.
+  bool microtask_throw_in_scope = false;
+  /// `als.run-resource`: the hook model's run() makes an AsyncResource 'AsyncLocalStorage' and sets the
+  /// store on it inside its runInAsyncScope (Node 12) instead of on the current resource.
+  bool als_run_resource = false;
+  PromiseHook promise_hook = PromiseHook::Js;  ///< `promise.hook`
+  TimerList timer_list = TimerList::None;      ///< `timer.list-resource`
+  /// `loop.drain-after`: a drain after each timer list and immediate batch (Node 10) instead of after
+  /// each callback.
+  bool drain_per_batch = false;
+  /// `loop.main-drain-context`: the drain after the main script runs in the root context (Node 10).
+  bool main_drain_in_root = false;
+  /// `tick.destroy`: a tick's destroy is queued before its callback runs (Node 10), not after.
+  bool tick_destroy_first = false;
   /// Variation point id -> evidence (a case observed here, or a source file).
   std::map<std::string, std::string> evidence;
   /// Capabilities that are partial or missing (spec/capabilities.md); all others are full.

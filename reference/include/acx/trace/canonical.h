@@ -14,17 +14,18 @@ inline constexpr AsyncId kRootId = 1;
 
 class Renamer {
  public:
-  explicit Renamer(AsyncId root) : root_(root) {}
+  explicit Renamer(AsyncId root, AsyncId root_trigger = 0) : root_(root), root_trigger_(root_trigger) {}
   AsyncId operator()(AsyncId raw);
   Event apply(Event event);
 
  private:
   AsyncId root_;
+  AsyncId root_trigger_;
   std::map<AsyncId, AsyncId> names_;
   AsyncId next_ = 2;
 };
 
-/// The trace with every id renamed; meta.root becomes kRootId.
+/// The trace with every id renamed; meta.root becomes kRootId and meta.root_trigger 0.
 Trace canonicalize(const Trace& trace);
 
 /// A canonical id as text: "0", "root" or "#n".

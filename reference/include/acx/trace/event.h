@@ -48,6 +48,10 @@ struct Meta {
   std::string backend;
   std::string runtime;
   AsyncId root = 1;
+  /// The id that stands for "no trigger" (0) at the top level: 0 for a program run as the main
+  /// script, the trigger of the driver's callback for a program run by a batch driver
+  /// (spec/harness.md `trace.batch`).
+  AsyncId root_trigger = 0;
 };
 
 struct Trace {

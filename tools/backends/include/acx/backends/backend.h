@@ -24,6 +24,19 @@ struct BackendFailure {
 
 using BackendResult = std::variant<trace::Trace, BackendFailure>;
 
+/// Many scenarios run one after the other in one runtime process (spec/harness.md `trace.batch`).
+/// Not thread-safe: one session per thread.
+class BatchSession {
+ public:
+  virtual ~BatchSession() = default;
+  /// The scenario's trace. After a failure (the process crashed, hung or printed garbage) the
+  /// session starts a new process for the next scenario; the caller retries the failed scenario
+  /// alone with Backend::run, so that one bad program costs only itself.
+  virtual BackendResult run(const scenario::Scenario& scenario, const std::string& source) = 0;
+  /// How many times the runtime process was (re)started.
+  virtual std::size_t starts() const = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -37,6 +50,8 @@ class Backend {
   virtual std::map<std::string, model::Capability> capabilities() { return {}; }
   /// Runs the scenario; `source` names it in messages.
   virtual BackendResult run(const scenario::Scenario& scenario, const std::string& source) = 0;
+  /// A batch session, for runtimes that have a batch driver (Node); null otherwise.
+  virtual std::unique_ptr<BatchSession> batch() { return nullptr; }
 };
 
 struct BackendOptions {
@@ -47,6 +62,11 @@ struct BackendOptions {
 /// Parses a backend spec (README "Backends"): `model[:PROFILE]`, `node`, `node:FLAGS`,
 /// `node:/path/to/node[:FLAGS]`, `node@MAJOR[:FLAGS]`, `bun[@V][:FLAGS]`, `deno[@V][:FLAGS]`,
 /// `workerd[@V]`, `plugin:/path/to/executable`.
+/// A backend that runs each scenario through a batch session of `inner` and, when the session
+/// fails on it, runs it again alone on `inner` (which must outlive it). Falls back to `inner` when it
+/// has no batch driver.
+std::unique_ptr<Backend> batched(Backend& inner);
+
 std::variant<std::unique_ptr<Backend>, std::string> make_backend(const std::string& spec,
                                                                  const BackendOptions& options = {});
 

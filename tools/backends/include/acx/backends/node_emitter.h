@@ -11,4 +11,11 @@ namespace acx::backends {
 /// The program text. `source` names the scenario file in the program's header comment.
 std::string emit_node_program(const scenario::Scenario& scenario, const std::string& source);
 
+/// The scenario as the body of a function run by the batch driver (spec/harness.md `trace.batch`):
+/// it receives `acx` and the timer functions as parameters.
+std::string emit_node_batch_body(const scenario::Scenario& scenario);
+
+/// The batch driver: a CommonJS program that runs many programs in one runtime process.
+std::string node_batch_driver();
+
 }  // namespace acx::backends

@@ -1,4 +1,4 @@
-#include "scenario_gen.h"
+#include "acx/fuzz/program_gen.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include "acx/scenario/ops.h"
 #include "acx/scenario/printer.h"
 
-namespace acx::testing {
+namespace acx::fuzz {
 
 using scenario::Block;
 using scenario::Op;
@@ -32,7 +32,7 @@ struct Env {
 
 class Builder {
  public:
-  explicit Builder(int max_depth) : max_depth_(max_depth) {}
+  explicit Builder(Mix mix) : max_depth_(mix.max_depth), interleavings_(mix.interleavings) {}
 
   Block block(Env env, int depth) {
     Block out;
@@ -95,6 +95,33 @@ class Builder {
     if (!env.resources.empty() && !env.sync_functions.empty()) possible.push_back(Op::ResourceBind);
     if (!env.emitters.empty()) possible.insert(possible.end(), {Op::On, Op::Emit});
     if (env.in_catch) possible.push_back(Op::ObserveError);
+    if (interleavings_) {
+      // Twice the chance for the statements that move contexts around.
+      std::vector<Op> weighted;
+      for (Op op : possible) {
+        weighted.push_back(op);
+        switch (op) {
+          case Op::AlsRun:
+          case Op::AlsExit:
+          case Op::AlsEnterWith:
+          case Op::Await:
+          case Op::Then:
+          case Op::Resolve:
+          case Op::Reject:
+          case Op::HookEnable:
+          case Op::HookDisable:
+          case Op::RunInScope:
+          case Op::Thenable:
+          case Op::Observe:
+            weighted.push_back(op);
+            weighted.push_back(op);
+            break;
+          default:
+            break;
+        }
+      }
+      possible = std::move(weighted);
+    }
     Statement st;
     st.op = *rc::gen::elementOf(possible);
     const bool bind = *rc::gen::arbitrary<bool>();
@@ -359,6 +386,7 @@ class Builder {
   }
 
   int max_depth_;
+  bool interleavings_;
   int counter_ = 0;
   std::map<std::string, bool> async_;  ///< function name -> async
 };
@@ -370,10 +398,19 @@ rc::Gen<std::string> gen_word() {
 
 }  // namespace
 
+std::mutex& generation_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 rc::Gen<scenario::Scenario> gen_scenario(int max_depth) {
-  return rc::gen::exec([max_depth] {
+  return gen_program(Mix{max_depth, true, false});
+}
+
+rc::Gen<scenario::Scenario> gen_program(Mix mix) {
+  return rc::gen::exec([mix] {
     scenario::Scenario s;
-    if (*rc::gen::arbitrary<bool>()) {
+    if (mix.headers && *rc::gen::arbitrary<bool>()) {
       s.header.id = *gen_word();
       s.header.title = *rc::gen::container<std::string>(rc::gen::inRange<char>('a', 'z' + 1));
       s.header.rules = *rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(0, 3), gen_word());
@@ -382,13 +419,13 @@ rc::Gen<scenario::Scenario> gen_scenario(int max_depth) {
           *rc::gen::inRange(0, 3),
           rc::gen::nonEmpty(rc::gen::container<std::string>(rc::gen::inRange<char>('a', 'z' + 1))));
     }
-    Builder builder(max_depth);
+    Builder builder(mix);
     s.body = builder.block(Env{}, 0);
     return s;
   });
 }
 
-}  // namespace acx::testing
+}  // namespace acx::fuzz
 
 namespace acx::scenario {
 void showValue(const Scenario& s, std::ostream& os) {

@@ -1,0 +1,136 @@
+// Batch execution (spec/harness.md `trace.batch`): a program run by the batch driver gives the trace
+// it gives alone in its own process, and a program that ends or hangs the driver costs only itself.
+// Then the CTest property of acx fuzz: the model against real Node on random programs.
+#define BOOST_TEST_MODULE batch
+#include <rapidcheck/boost_test.h>
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+
+#include "acx/backends/backend.h"
+#include "acx/fuzz/judge.h"
+#include "acx/fuzz/program_gen.h"
+#include "acx/scenario/parser.h"
+#include "acx/scenario/printer.h"
+#include "acx/trace/canonical.h"
+
+using namespace acx;
+
+namespace {
+
+model::Profile profile(const std::string& name) {
+  return std::get<model::Profile>(model::load_profile(name, ACX_SOURCE_DIR "/models"));
+}
+
+backends::Backend& node() {
+  static std::unique_ptr<backends::Backend> b = [] {
+    backends::BackendOptions options;
+    options.timeout = std::chrono::milliseconds(20000);
+    options.models_dir = ACX_SOURCE_DIR "/models";
+    return std::move(std::get<std::unique_ptr<backends::Backend>>(backends::make_backend("node", options)));
+  }();
+  return *b;
+}
+
+model::Profile node_profile() {
+  static const model::Profile p = profile(*node().default_profile());
+  return p;
+}
+
+scenario::Scenario parse(const std::string& text) {
+  auto parsed = scenario::parse(text);
+  if (!parsed.ok()) throw std::runtime_error(parsed.error().to_string());
+  return parsed.scenario();
+}
+
+std::vector<trace::Event> canonical(const backends::BackendResult& r) {
+  if (auto* failure = std::get_if<backends::BackendFailure>(&r)) throw std::runtime_error(failure->message);
+  return trace::canonicalize(std::get<trace::Trace>(r)).events;
+}
+
+bool uses(const scenario::Block& b, const std::function<bool(scenario::Op)>& wanted) {
+  for (const auto& st : b) {
+    if (wanted(st.op)) return true;
+    for (const auto& inner : st.blocks)
+      if (uses(inner, wanted)) return true;
+  }
+  return false;
+}
+
+/// Random programs as acx fuzz makes them, that the model can finish (a runtime would hang on the
+/// others).
+rc::Gen<scenario::Scenario> finite_programs() {
+  fuzz::Mix mix;
+  mix.headers = false;
+  mix.interleavings = true;
+  return rc::gen::suchThat(
+      rc::gen::map(fuzz::gen_program(mix),
+                   [](const scenario::Scenario& s) { return parse(scenario::print(s)); }),
+      [](const scenario::Scenario& s) {
+        return model::predict(s, node_profile()).status == model::RunStatus::Completed;
+      });
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_program_that_ends_its_process_ends_only_its_trace) {
+  auto session = node().batch();
+  BOOST_REQUIRE(session);
+  const auto ok = parse("observe(\"first\")\n");
+  const auto fatal = parse("setTimeout(1) {\n  observe(\"before\")\n  throw(\"boom\")\n}\n");
+  BOOST_TEST(canonical(session->run(ok, "ok")) == canonical(node().run(ok, "ok")));
+  // The uncaught exception ends a process running the program alone with exit code 1: the batch
+  // trace says the same; the driver makes what the program left inert and goes on.
+  const auto batch_fatal = canonical(session->run(fatal, "fatal"));
+  BOOST_TEST(batch_fatal == canonical(node().run(fatal, "fatal")));
+  BOOST_TEST(batch_fatal.back().code == 1);
+  BOOST_TEST(canonical(session->run(ok, "ok again")) == canonical(node().run(ok, "ok")));
+  BOOST_TEST(session->starts() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_program_that_hangs_the_driver_costs_only_itself) {
+  backends::BackendOptions options;
+  options.timeout = std::chrono::milliseconds(1500);
+  auto made = backends::make_backend("node", options);
+  auto& quick = *std::get<std::unique_ptr<backends::Backend>>(made);
+  auto session = quick.batch();
+  const auto forever = parse("let t = setInterval(1) {\n  observe(\"tick\")\n}\n");
+  const auto ok = parse("observe(\"after\")\n");
+  const auto hung = session->run(forever, "forever");
+  BOOST_REQUIRE(std::holds_alternative<backends::BackendFailure>(hung));
+  BOOST_TEST((std::get<backends::BackendFailure>(hung).kind == backends::BackendFailure::Kind::TimedOut));
+  BOOST_TEST(canonical(session->run(ok, "ok")) == canonical(quick.run(ok, "ok")));
+  BOOST_TEST(session->starts() == 2u);
+}
+
+// The batch trace of a program equals its trace alone. Only timers and immediates let a runtime
+// choose among orders the spec leaves open (from the main script, a 0 ms timer and an immediate race,
+// in a batch driver the immediate always wins), so there the two may differ, but both must be traces
+// the model allows.
+RC_BOOST_PROP(batch_traces_equal_one_process_traces, ()) {
+  static auto session = node().batch();
+  const scenario::Scenario s = *finite_programs();
+  const auto alone = node().run(s, "alone");
+  RC_PRE(std::holds_alternative<trace::Trace>(alone));
+  auto batched = session->run(s, "batched");
+  if (!std::holds_alternative<trace::Trace>(batched)) batched = node().run(s, "retried alone");
+  const auto a = canonical(alone), b = canonical(batched);
+  if (a == b) return;
+  RC_ASSERT(uses(s.body, [](scenario::Op op) {
+    return op == scenario::Op::SetTimeout || op == scenario::Op::SetInterval ||
+           op == scenario::Op::SetImmediate;
+  }));
+  model::SearchLimits limits;
+  RC_ASSERT(model::match(s, node_profile(), a, {}, limits).outcome == model::MatchOutcome::Match);
+  RC_ASSERT(model::match(s, node_profile(), b, {}, limits).outcome == model::MatchOutcome::Match);
+}
+
+// acx fuzz as a property: the model allows what real Node does (RapidCheck prints the reproduce
+// token of a failure). RC_PARAMS="max_success=N" runs more.
+RC_BOOST_PROP(model_allows_what_node_does, ()) {
+  static auto runner = backends::batched(node());
+  const scenario::Scenario s = *finite_programs();
+  const fuzz::Judgement j = fuzz::judge(s, *runner, node_profile(), "property");
+  RC_PRE(j.kind != fuzz::Judgement::Kind::Invalid);
+  if (j.kind != fuzz::Judgement::Kind::Pass) RC_FAIL(j.report);
+}

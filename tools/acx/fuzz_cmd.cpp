@@ -1,0 +1,548 @@
+#include "fuzz_cmd.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "acx/backends/backend.h"
+#include "acx/fuzz/judge.h"
+#include "acx/fuzz/program_gen.h"
+#include "acx/fuzz/regressions.h"
+#include "acx/fuzz/repro.h"
+#include "acx/fuzz/shrink.h"
+#include "acx/model/comparability.h"
+#include "acx/model/search.h"
+#include "acx/scenario/ops.h"
+#include "acx/scenario/parser.h"
+#include "acx/scenario/printer.h"
+#include "acx/trace/canonical.h"
+#include "acx/trace/compare.h"
+#include "acx/trace/jsonl.h"
+#include "check.h"
+#include "common.h"
+#include "exit_codes.h"
+
+namespace acx::cli {
+
+namespace fs = std::filesystem;
+using fuzz::Judgement;
+
+namespace {
+
+constexpr int kInvalidRetries = 10;
+
+/// Random programs need few callbacks; one that needs more than this in the model (an interval
+/// whose callback throws before clearing it) never ends, and is skipped quickly.
+model::RunOptions random_program_options() {
+  model::RunOptions o;
+  o.step_limit = 2000;
+  return o;
+}
+
+/// The generated program for (seed, index), as the printer writes it and the parser reads it back,
+/// so that the minimal .acx written later is exactly what ran. `attempt` picks another program
+/// when the model refuses one.
+std::optional<rc::Shrinkable<scenario::Scenario>> generate(const FuzzOptions& o, std::size_t index,
+                                                           int attempt) {
+  fuzz::Mix mix;
+  mix.max_depth = o.depth;
+  mix.headers = false;
+  mix.interleavings = true;
+  const rc::Random random(rc::Random::Key{o.seed, index, static_cast<std::uint64_t>(attempt), 0x61637821});
+  try {
+    std::lock_guard lock(fuzz::generation_mutex());
+    return fuzz::gen_program(mix)(random, static_cast<int>(index % 100));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+scenario::Scenario normalized(const scenario::Scenario& s) {
+  auto parsed = scenario::parse(scenario::print(s));
+  if (!parsed.ok())
+    throw std::runtime_error("the printer wrote a program the parser refuses: " + parsed.error().to_string());
+  return parsed.scenario();
+}
+
+std::unique_ptr<backends::Backend> make(const std::string& spec, double timeout) {
+  backends::BackendOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<long>(timeout * 1000));
+  options.models_dir = models_dir();
+  auto made = backends::make_backend(spec, options);
+  if (auto* error = std::get_if<std::string>(&made)) {
+    fmt::print(stderr, "acx: {}\n", *error);
+    return nullptr;
+  }
+  return std::move(std::get<std::unique_ptr<backends::Backend>>(made));
+}
+
+/// The distinct statement kinds of a program ("then, enterWith, ..."): how divergences are grouped.
+std::string constructs(const scenario::Scenario& s) {
+  std::set<std::string> names;
+  std::function<void(const scenario::Block&)> visit = [&](const scenario::Block& b) {
+    for (const auto& st : b) {
+      names.insert(std::string(scenario::spec_of(st.op).spelling));
+      for (const auto& inner : st.blocks) visit(inner);
+    }
+  };
+  visit(s.body);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+struct Found {
+  std::size_t index;
+  std::string kind;  ///< "divergence" or "unstable" or "backend failure"
+  std::string folder;
+  std::string summary;
+};
+
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total) {}
+  void step() {
+    std::lock_guard lock(mutex_);
+    if (++done_ % 500 == 0 || done_ == total_) fmt::print(stderr, "\racx: {}/{} programs", done_, total_);
+    if (done_ == total_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  std::mutex mutex_;
+  std::size_t done_ = 0, total_;
+};
+
+}  // namespace
+
+int cmd_fuzz(const FuzzOptions& o) {
+  auto backend = make(o.backends.front(), o.timeout_seconds);
+  if (!backend) return kExitBadInput;
+  auto version = backend->version();
+  if (auto* failure = std::get_if<backends::BackendFailure>(&version)) {
+    fmt::print(stderr, "acx: backend {}: {}\n", backend->name(), failure->message);
+    return kExitBackendFailure;
+  }
+  std::optional<model::Profile> profile;
+  if (!o.profile.empty()) {
+    profile = load_profile_or_report(o.profile);
+  } else if (auto name = backend->default_profile()) {
+    profile = load_profile_or_report(*name);
+  } else {
+    fmt::print(stderr, "acx: cannot tell which profile fits backend '{}'; pass --profile\n", backend->name());
+  }
+  if (!profile) return kExitBadInput;
+  *profile = with_backend_capabilities(std::move(*profile), *backend);
+  const bool batch = o.batch && backend->batch() != nullptr;
+  fmt::print(
+      "acx fuzz: seed {}, {} programs, backend {} ({}), profile {}, jobs {}, depth {}, mix interleavings, "
+      "{}\n",
+      o.seed, o.count, backend->name(), std::get<std::string>(version), profile->name, o.jobs, o.depth,
+      batch ? "batch driver" : "one process per program");
+  std::fflush(stdout);
+
+  // Regressions first: every minimal divergence found before must still be judged.
+  std::size_t regression_failures = 0;
+  if (!o.regressions.empty()) {
+    auto read = fuzz::read_regressions(o.regressions);
+    if (auto* error = std::get_if<std::string>(&read)) {
+      fmt::print(stderr, "acx: {}\n", *error);
+      return kExitBadInput;
+    }
+    const auto& regressions = std::get<std::vector<fuzz::Regression>>(read);
+    for (const auto& r : regressions) {
+      const Judgement j = fuzz::judge(r.scenario, *backend, *profile, r.where);
+      const bool ok = j.kind == Judgement::Kind::Pass || j.kind == Judgement::Kind::Unsupported;
+      if (!ok) {
+        ++regression_failures;
+        fmt::print("regression {} ({}) fails:\n{}\n", r.scenario.header.id, r.where, j.report);
+      }
+    }
+    fmt::print("regressions: {} replayed from {}, {} failed\n", regressions.size(), o.regressions,
+               regression_failures);
+  }
+
+  std::atomic<std::size_t> next{0}, passed{0}, failed{0}, unsupported{0}, skipped{0};
+  std::mutex found_mutex;
+  std::vector<Found> found;
+  Progress progress(o.count);
+  const auto start = std::chrono::steady_clock::now();
+
+  const auto record = [&](backends::Backend& runner, std::size_t index,
+                          const rc::Shrinkable<scenario::Scenario>& shrinkable, const scenario::Scenario& s,
+                          const Judgement& first) {
+    const auto still_fails = [&](const scenario::Scenario& candidate) {
+      return fuzz::judge(normalized(candidate), runner, *profile, "shrink", random_program_options()).kind ==
+             Judgement::Kind::Fail;
+    };
+    // Confirm: a divergence that does not come back is reported as unstable, not shrunk.
+    for (int again = 0; again < 2; ++again) {
+      const Judgement j = fuzz::judge(s, runner, *profile, "confirm", random_program_options());
+      if (j.kind != Judgement::Kind::Fail) {
+        std::lock_guard lock(found_mutex);
+        found.push_back({index, "unstable", "", first.report});
+        return;
+      }
+    }
+    const fuzz::ShrinkResult shrunk = fuzz::shrink(shrinkable, still_fails, o.shrink_tries);
+    scenario::Scenario minimal = normalized(shrunk.minimal);
+    const std::string id = fmt::format("{}-{}", o.seed, index);
+    minimal.header.id = "fuzz/" + id;
+    minimal.header.title = "Found by acx fuzz";
+    minimal.header.notes = {
+        fmt::format("acx fuzz --seed {} --backend {} (program {}, profile {}); {} shrink steps", o.seed,
+                    backend->name(), index, profile->name, shrunk.steps)};
+    const Judgement last = fuzz::judge(minimal, runner, *profile, "minimal", random_program_options());
+    const fs::path dir = fs::path(o.output_dir) / id;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const auto write = [&](const char* name, const std::string& text) {
+      std::ofstream(dir / name, std::ios::binary) << text;
+    };
+    write("program.acx", scenario::print(s));
+    write("minimal.acx", scenario::print(minimal));
+    write("divergence.txt", last.report.empty() ? first.report : last.report);
+    if (last.observed) write("observed.jsonl", trace::write_jsonl(*last.observed));
+    const model::Prediction predicted = model::predict(minimal, *profile);
+    write("expected.jsonl", trace::write_jsonl(trace::canonicalize(trace::Trace{
+                                {"model", profile->name, model::kModelRootId}, predicted.events})));
+    model::SearchLimits limits;
+    limits.max_runs = 200;
+    const model::Enumeration allowed = model::enumerate(minimal, *profile, {}, limits);
+    write("repro.js", fuzz::repro_program(minimal, allowed.traces, (dir / "minimal.acx").string()));
+    std::lock_guard lock(found_mutex);
+    found.push_back({index, last.kind == Judgement::Kind::Fail ? "divergence" : "unstable after shrinking",
+                     dir.string(), last.report.empty() ? first.report : last.report});
+    if (!o.regressions.empty()) fuzz::append_regression(o.regressions, minimal);
+  };
+
+  const auto worker = [&] {
+    // One batch driver per worker (spec/harness.md `trace.batch`), unless --no-batch.
+    std::unique_ptr<backends::Backend> local = o.batch ? backends::batched(*backend) : nullptr;
+    backends::Backend& runner = local ? *local : *backend;
+    for (std::size_t index; (index = next++) < o.count;) {
+      Judgement j;
+      std::optional<rc::Shrinkable<scenario::Scenario>> shrinkable;
+      scenario::Scenario s;
+      bool judged = false;
+      for (int attempt = 0; attempt < kInvalidRetries && !judged; ++attempt) {
+        shrinkable = generate(o, index, attempt);
+        if (!shrinkable) continue;
+        {
+          std::lock_guard lock(fuzz::generation_mutex());
+          s = shrinkable->value();
+        }
+        s = normalized(s);
+        j = fuzz::judge(s, runner, *profile, fmt::format("program {}", index), random_program_options());
+        judged = j.kind != Judgement::Kind::Invalid;
+      }
+      if (!judged) {
+        ++skipped;
+      } else if (j.kind == Judgement::Kind::Pass) {
+        ++passed;
+      } else if (j.kind == Judgement::Kind::Unsupported) {
+        ++unsupported;
+      } else if (j.kind == Judgement::Kind::BackendFailure) {
+        ++failed;
+        std::lock_guard lock(found_mutex);
+        found.push_back({index, "backend failure", "", j.report});
+      } else {
+        ++failed;
+        record(runner, index, *shrinkable, s, j);
+      }
+      progress.step();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < std::max(1u, o.jobs); ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.index < b.index; });
+  for (const auto& f : found) {
+    fmt::print("{} in program {}{}\n", f.kind, f.index,
+               f.folder.empty() ? "" : fmt::format(" -> {}/", f.folder));
+    std::string report = f.summary;
+    while (!report.empty() && report.back() == '\n') report.pop_back();
+    std::string indented;
+    for (char c : report) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
+    fmt::print("    {}\n", indented);
+  }
+  if (skipped > 0)
+    fmt::print("skipped: {} program(s) the model refuses ({} tries each)\n", skipped.load(), kInvalidRetries);
+  if (unsupported > 0)
+    fmt::print("unsupported: {} program(s) need capabilities the profile lacks\n", unsupported.load());
+  fmt::print("throughput: {:.1f} programs/s\n", static_cast<double>(o.count) / seconds);
+  fmt::print("{} passed, {} failed\n", passed.load(), failed.load());
+  return failed > 0 || regression_failures > 0 ? kExitDivergence : kExitOk;
+}
+
+namespace {
+
+/// One backend's view of a program in `acx diff`: its canonical trace, projected.
+struct Seen {
+  bool ok = false;
+  std::vector<trace::Event> events;
+  std::string failure;
+};
+
+Seen observe_on(backends::Backend& b, const scenario::Scenario& s, trace::Projection projection) {
+  Seen out;
+  auto result = b.run(s, "diff");
+  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+    out.failure = failure->message;
+    return out;
+  }
+  out.ok = true;
+  out.events = trace::project(trace::canonicalize(std::get<trace::Trace>(result)).events, projection);
+  return out;
+}
+
+/// True when A and B disagree on the program, also after re-running both: a trace either runtime
+/// gives on some run (an order the spec leaves open) does not count as a divergence.
+bool differs(backends::Backend& a, backends::Backend& b, const scenario::Scenario& s,
+             trace::Projection projection, int runs) {
+  std::vector<std::vector<trace::Event>> seen_a, seen_b;
+  for (int r = 0; r < runs; ++r) {
+    const Seen x = observe_on(a, s, projection), y = observe_on(b, s, projection);
+    if (!x.ok || !y.ok) return false;  // a crash is not a difference between semantics
+    if (x.events == y.events) return false;
+    seen_a.push_back(x.events);
+    seen_b.push_back(y.events);
+    for (const auto& t : seen_a)
+      if (std::find(seen_b.begin(), seen_b.end(), t) != seen_b.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int cmd_diff(const FuzzOptions& o) {
+  auto a = make(o.backends[0], o.timeout_seconds), b = make(o.backends[1], o.timeout_seconds);
+  if (!a || !b) return kExitBadInput;
+  std::optional<model::Profile> profiles[2];
+  std::string versions[2];
+  backends::Backend* sides[2] = {a.get(), b.get()};
+  for (int i = 0; i < 2; ++i) {
+    auto version = sides[i]->version();
+    if (auto* failure = std::get_if<backends::BackendFailure>(&version)) {
+      fmt::print(stderr, "acx: backend {}: {}\n", sides[i]->name(), failure->message);
+      return kExitBackendFailure;
+    }
+    versions[i] = std::get<std::string>(version);
+    auto name = sides[i]->default_profile();
+    if (!name) {
+      fmt::print(stderr, "acx: cannot tell which profile (capabilities) fits backend '{}'\n",
+                 sides[i]->name());
+      return kExitBadInput;
+    }
+    profiles[i] = load_profile_or_report(*name);
+    if (!profiles[i]) return kExitBadInput;
+    *profiles[i] = with_backend_capabilities(std::move(*profiles[i]), *sides[i]);
+  }
+  fmt::print(
+      "acx diff: seed {}, {} programs, {} ({}) against {} ({}), jobs {}, depth {}, mix interleavings\n",
+      o.seed, o.count, a->name(), versions[0], b->name(), versions[1], o.jobs, o.depth);
+  std::fflush(stdout);
+
+  std::atomic<std::size_t> next{0}, same{0}, different{0}, unsupported{0}, skipped{0};
+  std::mutex found_mutex;
+  std::map<std::string, std::vector<Found>> groups;  // constructs of the minimal program -> divergences
+  Progress progress(o.count);
+  const auto start = std::chrono::steady_clock::now();
+  const auto worker = [&] {
+    std::unique_ptr<backends::Backend> local_a = o.batch ? backends::batched(*a) : nullptr;
+    std::unique_ptr<backends::Backend> local_b = o.batch ? backends::batched(*b) : nullptr;
+    backends::Backend& ra = local_a ? *local_a : *a;
+    backends::Backend& rb = local_b ? *local_b : *b;
+    for (std::size_t index; (index = next++) < o.count;) {
+      progress.step();
+      auto shrinkable = generate(o, index, 0);
+      if (!shrinkable) {
+        ++skipped;
+        continue;
+      }
+      scenario::Scenario s;
+      {
+        std::lock_guard lock(fuzz::generation_mutex());
+        s = shrinkable->value();
+      }
+      s = normalized(s);
+      // Only programs the model can finish (others may hang a runtime) and both runtimes support.
+      if (model::predict(s, *profiles[0], random_program_options()).status != model::RunStatus::Completed) {
+        ++skipped;
+        continue;
+      }
+      const auto ca = model::comparability(s, *profiles[0]), cb = model::comparability(s, *profiles[1]);
+      if (!ca.supported() || !cb.supported()) {
+        ++unsupported;
+        continue;
+      }
+      const trace::Projection projection =
+          ca.projection == trace::Projection::Full && cb.projection == trace::Projection::Full
+              ? trace::Projection::Full
+              : trace::Projection::Stores;
+      if (!differs(ra, rb, s, projection, 3)) {
+        ++same;
+        continue;
+      }
+      ++different;
+      const fuzz::ShrinkResult shrunk = fuzz::shrink(
+          *shrinkable,
+          [&](const scenario::Scenario& c) {
+            const scenario::Scenario n = normalized(c);
+            return model::predict(n, *profiles[0], random_program_options()).status ==
+                       model::RunStatus::Completed &&
+                   differs(ra, rb, n, projection, 2);
+          },
+          o.shrink_tries);
+      scenario::Scenario minimal = normalized(shrunk.minimal);
+      const std::string id = fmt::format("{}-{}", o.seed, index);
+      minimal.header.id = "diff/" + id;
+      minimal.header.title = fmt::format("{} and {} disagree", a->name(), b->name());
+      minimal.header.notes = {
+          fmt::format("acx diff --seed {} --backend {} --backend {} (program {}); {} shrink steps", o.seed,
+                      a->name(), b->name(), index, shrunk.steps)};
+      const Seen x = observe_on(ra, minimal, projection), y = observe_on(rb, minimal, projection);
+      const fs::path dir = fs::path(o.output_dir) / ("diff-" + id);
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+      const auto write = [&](const char* name, const std::string& text) {
+        std::ofstream(dir / name, std::ios::binary) << text;
+      };
+      write("minimal.acx", scenario::print(minimal));
+      std::string report;
+      if (x.ok && y.ok) {
+        write("a.jsonl",
+              trace::write_jsonl(trace::Trace{{a->name(), versions[0], trace::kRootId}, x.events}));
+        write("b.jsonl",
+              trace::write_jsonl(trace::Trace{{b->name(), versions[1], trace::kRootId}, y.events}));
+        if (auto d = trace::first_divergence(y.events, x.events))
+          report = trace::format_divergence(*d, b->name(), a->name());
+        // Run under A, the repro shows A's trace against B's.
+        write("repro.js", fuzz::repro_program(minimal, {y.events}, (dir / "minimal.acx").string()));
+      } else {
+        report = "the minimal program no longer runs on both: " + x.failure + y.failure;
+      }
+      write("divergence.txt", report);
+      std::lock_guard lock(found_mutex);
+      groups[constructs(minimal)].push_back({index, "divergence", dir.string(), report});
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < std::max(1u, o.jobs); ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (auto& [key, list] : groups) {
+    std::sort(list.begin(), list.end(), [](const Found& x, const Found& y) { return x.index < y.index; });
+    fmt::print("{} divergence(s) with constructs: {}\n", list.size(), key);
+    const Found& smallest = list.front();
+    fmt::print("  minimal repro: {}/minimal.acx (node {}/repro.js)\n", smallest.folder, smallest.folder);
+    std::string indented;
+    for (char c : smallest.summary) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
+    fmt::print("    {}\n", indented);
+    for (std::size_t k = 1; k < list.size(); ++k) fmt::print("  also: {}/minimal.acx\n", list[k].folder);
+  }
+  if (skipped > 0) fmt::print("skipped: {} program(s) the model cannot finish\n", skipped.load());
+  if (unsupported > 0) fmt::print("unsupported: {} program(s) one backend cannot run\n", unsupported.load());
+  fmt::print("throughput: {:.1f} programs/s\n", static_cast<double>(o.count) / seconds);
+  fmt::print("{} same, {} different\n", same.load(), different.load());
+  return different > 0 ? kExitDivergence : kExitOk;
+}
+
+namespace {
+
+struct Rate {
+  double per_second = 0;
+  std::size_t passed = 0, total = 0;
+};
+
+/// Judges `programs` on `jobs` threads, each with its own runner from `runner_for`.
+Rate measure(const std::vector<scenario::Scenario>& programs, unsigned jobs, const model::Profile& profile,
+             const std::function<std::unique_ptr<backends::Backend>()>& runner_for) {
+  std::atomic<std::size_t> next{0}, passed{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < std::max(1u, jobs); ++t) {
+    threads.emplace_back([&] {
+      auto runner = runner_for();
+      for (std::size_t i; (i = next++) < programs.size();)
+        if (fuzz::judge(programs[i], *runner, profile, "bench", random_program_options()).kind ==
+            Judgement::Kind::Pass)
+          ++passed;
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return {static_cast<double>(programs.size()) / seconds, passed.load(), programs.size()};
+}
+
+/// Forwards to a backend it does not own.
+class Borrowed final : public backends::Backend {
+ public:
+  explicit Borrowed(backends::Backend& b) : b_(b) {}
+  std::string name() const override { return b_.name(); }
+  std::variant<std::string, backends::BackendFailure> version() override { return b_.version(); }
+  std::optional<std::string> default_profile() override { return b_.default_profile(); }
+  backends::BackendResult run(const scenario::Scenario& s, const std::string& source) override {
+    return b_.run(s, source);
+  }
+
+ private:
+  backends::Backend& b_;
+};
+
+}  // namespace
+
+int cmd_bench_programs(const FuzzOptions& o, std::size_t per_process_count) {
+  auto backend = make(o.backends.front(), o.timeout_seconds);
+  if (!backend) return kExitBadInput;
+  auto version = backend->version();
+  if (auto* failure = std::get_if<backends::BackendFailure>(&version)) {
+    fmt::print(stderr, "acx: backend {}: {}\n", backend->name(), failure->message);
+    return kExitBackendFailure;
+  }
+  auto name = backend->default_profile();
+  std::optional<model::Profile> profile = name ? load_profile_or_report(*name) : std::nullopt;
+  if (!profile) return kExitBadInput;
+  // The same programs for every mode: the default mix of acx fuzz, without those the model cannot
+  // finish (they would hang a runtime until the time limit).
+  std::vector<scenario::Scenario> programs;
+  for (std::size_t index = 0; programs.size() < o.count && index < o.count * 4; ++index) {
+    auto shrinkable = generate(o, index, 0);
+    if (!shrinkable) continue;
+    scenario::Scenario s = normalized(shrinkable->value());
+    if (model::predict(s, *profile, random_program_options()).status == model::RunStatus::Completed)
+      programs.push_back(std::move(s));
+  }
+  const std::vector<scenario::Scenario> few(
+      programs.begin(),
+      programs.begin() + static_cast<std::ptrdiff_t>(std::min(per_process_count, programs.size())));
+  fmt::print("acx bench-programs: {} programs (seed {}, default mix), backend {} ({}), profile {}, jobs {}\n",
+             programs.size(), o.seed, backend->name(), std::get<std::string>(version), profile->name, o.jobs);
+  std::fflush(stdout);
+  auto model_backend = make("model:" + profile->name, o.timeout_seconds);
+  const Rate model_only =
+      measure(programs, o.jobs, *profile, [&] { return std::make_unique<Borrowed>(*model_backend); });
+  fmt::print("model only:               {:8.1f} programs/s ({} of {} pass)\n", model_only.per_second,
+             model_only.passed, model_only.total);
+  std::fflush(stdout);
+  const Rate batch = measure(programs, o.jobs, *profile, [&] { return backends::batched(*backend); });
+  fmt::print("batch driver:             {:8.1f} programs/s ({} of {} pass)\n", batch.per_second, batch.passed,
+             batch.total);
+  std::fflush(stdout);
+  const Rate alone = measure(few, o.jobs, *profile, [&] { return std::make_unique<Borrowed>(*backend); });
+  fmt::print("one process per program:  {:8.1f} programs/s ({} of {} pass; the first {} programs)\n",
+             alone.per_second, alone.passed, alone.total, few.size());
+  fmt::print("batch / one process per program: {:.0f}x; model only / batch: {:.1f}x\n",
+             batch.per_second / alone.per_second, model_only.per_second / batch.per_second);
+  return kExitOk;
+}
+
+}  // namespace acx::cli

@@ -1,0 +1,37 @@
+// One program on one backend against the model: the step shared by `acx check`, `acx fuzz` and the
+// shrinker.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "acx/backends/backend.h"
+#include "acx/model/profile.h"
+#include "acx/model/search.h"
+#include "acx/scenario/ast.h"
+#include "acx/trace/projection.h"
+
+namespace acx::fuzz {
+
+struct Judgement {
+  enum class Kind {
+    Pass,            ///< The model allows the observed trace.
+    Fail,            ///< It does not (or no match within the search limit).
+    Unsupported,     ///< The program needs capabilities the profile lacks.
+    Invalid,         ///< The model cannot run the program (step limit, unbound name).
+    BackendFailure,  ///< The backend produced no trace.
+  } kind = Kind::Pass;
+  std::string report;  ///< First-divergence report, failure message, or the missing capabilities.
+  std::vector<std::string> missing;
+  trace::Projection projection = trace::Projection::Full;
+  std::optional<trace::Trace> observed;  ///< Canonical, as the backend printed it.
+  std::optional<trace::Divergence> divergence;
+};
+
+/// Runs `s` on `backend` and searches the model's executions under `profile` for the observed trace
+/// (or its stores projection, `capabilities.projection`).
+Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
+                const std::string& source, const model::RunOptions& options = {});
+
+}  // namespace acx::fuzz

@@ -1,0 +1,25 @@
+// The regressions file of `acx fuzz`: every minimal divergence found so far, replayed first by the
+// next run. Scenarios follow each other, separated by a line `// ---- regression ----`.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "acx/scenario/ast.h"
+
+namespace acx::fuzz {
+
+struct Regression {
+  std::string where;  ///< file:line of its first line.
+  scenario::Scenario scenario;
+};
+
+/// Reads the file (a missing file has no regressions); a malformed entry is an error with its
+/// location.
+std::variant<std::vector<Regression>, std::string> read_regressions(const std::string& file);
+
+/// Appends one scenario (printed canonically) to the file.
+bool append_regression(const std::string& file, const scenario::Scenario& s);
+
+}  // namespace acx::fuzz

@@ -1,0 +1,82 @@
+#include "acx/fuzz/judge.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "acx/model/comparability.h"
+#include "acx/trace/canonical.h"
+
+namespace acx::fuzz {
+
+Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
+                const std::string& source, const model::RunOptions& options) {
+  Judgement out;
+  const model::Comparability comparable = model::comparability(s, profile);
+  out.projection = comparable.projection;
+  if (!comparable.supported()) {
+    out.kind = Judgement::Kind::Unsupported;
+    out.missing = comparable.missing;
+    out.report = fmt::format("needs {} ({} in profile {})", fmt::join(comparable.missing, ", "),
+                             model::level_name(profile.level(comparable.missing.front())), profile.name);
+    return out;
+  }
+  // A program the model cannot finish (it never ends, or uses a name before binding it) is not run:
+  // a runtime would hang on it until the time limit.
+  if (const model::Prediction p = model::predict(s, profile, options);
+      p.status != model::RunStatus::Completed && p.status != model::RunStatus::Stopped) {
+    out.kind = Judgement::Kind::Invalid;
+    out.report = fmt::format("{}: {}", source, model::describe(p.status));
+    return out;
+  } else if (!p.events.empty() && p.events.back().kind == trace::EventKind::Exit &&
+             p.events.back().code == 7) {
+    // `uncaught.handler`: a throwing 'uncaughtException' listener ends the process with code 7
+    // without emitting 'exit', so no harness can print a trace to compare.
+    out.kind = Judgement::Kind::Invalid;
+    out.report =
+        fmt::format("{}: ends by a throwing 'uncaughtException' listener (exit 7, no trace)", source);
+    return out;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto result = backend.run(s, source);
+  const auto t1 = std::chrono::steady_clock::now();
+  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+    out.kind = Judgement::Kind::BackendFailure;
+    out.report = failure->message;
+    if (!failure->detail.empty()) out.report += "\n  stderr: " + failure->detail;
+    return out;
+  }
+  out.observed = trace::canonicalize(std::get<trace::Trace>(result));
+  model::SearchLimits limits;
+  limits.projection = comparable.projection;
+  const model::MatchResult m =
+      model::match(s, profile, trace::project(out.observed->events, comparable.projection), options, limits);
+  const auto t2 = std::chrono::steady_clock::now();
+  if (std::getenv("ACX_DEBUG_TIMING"))
+    fmt::print(stderr, "judge {}: run {:.1f} ms, match {:.1f} ms ({} runs)\n", source,
+               std::chrono::duration<double, std::milli>(t1 - t0).count(),
+               std::chrono::duration<double, std::milli>(t2 - t1).count(), m.runs);
+  switch (m.outcome) {
+    case model::MatchOutcome::Match:
+      return out;
+    case model::MatchOutcome::BadScenario:
+      out.kind = Judgement::Kind::Invalid;
+      out.report = fmt::format("{}: {}", source, model::describe(m.status));
+      return out;
+    case model::MatchOutcome::SearchLimit:
+    case model::MatchOutcome::Divergence:
+      out.kind = Judgement::Kind::Fail;
+      out.divergence = m.divergence;
+      out.report = m.outcome == model::MatchOutcome::SearchLimit
+                       ? fmt::format("no match within {} model executions; deepest attempt:\n", m.runs)
+                       : std::string();
+      if (m.divergence)
+        out.report += trace::format_divergence(*m.divergence, "model " + profile.name, backend.name());
+      return out;
+  }
+  return out;
+}
+
+}  // namespace acx::fuzz

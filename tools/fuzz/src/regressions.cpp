@@ -1,0 +1,51 @@
+#include "acx/fuzz/regressions.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "acx/scenario/parser.h"
+#include "acx/scenario/printer.h"
+
+namespace acx::fuzz {
+
+namespace {
+constexpr const char* kSeparator = "// ---- regression ----";
+}
+
+std::variant<std::vector<Regression>, std::string> read_regressions(const std::string& file) {
+  std::vector<Regression> out;
+  std::ifstream in(file);
+  if (!in) return out;
+  std::string line, text;
+  int number = 0, first = 1;
+  const auto flush = [&]() -> std::optional<std::string> {
+    if (text.find_first_not_of(" \t\n") == std::string::npos) return std::nullopt;
+    const std::string where = fmt::format("{}:{}", file, first);
+    auto parsed = scenario::parse(text, where);
+    if (!parsed.ok()) return parsed.error().to_string();
+    out.push_back({where, parsed.scenario()});
+    return std::nullopt;
+  };
+  while (std::getline(in, line)) {
+    ++number;
+    if (line == kSeparator) {
+      if (auto error = flush()) return *error;
+      text.clear();
+      first = number + 1;
+      continue;
+    }
+    text += line + "\n";
+  }
+  if (auto error = flush()) return *error;
+  return out;
+}
+
+bool append_regression(const std::string& file, const scenario::Scenario& s) {
+  std::ofstream out(file, std::ios::app);
+  out << kSeparator << "\n" << scenario::print(s);
+  return static_cast<bool>(out);
+}
+
+}  // namespace acx::fuzz
