@@ -149,8 +149,12 @@ struct Handler {
   std::shared_ptr<Combinator> combinator;
 };
 
+/// Reaction::derived of an await that V8 made without a throwaway promise (`function.await-throwaway`).
+inline constexpr std::size_t kNoPromise = static_cast<std::size_t>(-1);
+
 struct Reaction {
-  std::size_t derived = 0;  ///< The promise then() returned (await: its throwaway promise).
+  /// The promise then() returned (await: its throwaway promise, or kNoPromise).
+  std::size_t derived = 0;
   Handler on_fulfilled, on_rejected;
   Frame frame;  ///< Frame model: the frame current at then() (`als.frame.capture`).
   /// The thenable job's fast path: `derived` is the promise being resolved, settled directly and

@@ -83,8 +83,10 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                                 "promise.multiple-resolves",
                                                 "function.await-order",
                                                 "function.await-native",
+                                                "function.await-throwaway",
                                                 "rejection.unhandled-mode",
                                                 "rejection.listener-context",
+                                                "rejection.listener-throw",
                                                 "promise.resolve-early",
                                                 "uncaught.after-zero",
                                                 "uncaught.tick-leftovers",
@@ -113,7 +115,7 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                    p.evidence);
     p.rejection_context = pick<ListenerContext>(
         points, "rejection.context",
-        {{"runtime", ListenerContext::Runtime}, {"empty", ListenerContext::Empty}}, p.evidence);
+        {{"runtime", ListenerContext::Runtime}, {"drain", ListenerContext::Drain}}, p.evidence);
     p.multiple_resolves =
         pick<MultipleResolves>(points, "promise.multiple-resolves",
                                {{"none", MultipleResolves::None},
@@ -124,12 +126,16 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                        {{"resolve-first", true}, {"throwaway-first", false}}, p.evidence);
     p.await_wraps_promises =
         pick<bool>(points, "function.await-native", {{"direct", false}, {"wrapped", true}}, p.evidence);
+    p.await_throwaway_always = pick<bool>(points, "function.await-throwaway",
+                                          {{"with-promise-hook", false}, {"always", true}}, p.evidence);
     p.unhandled_mode =
         pick<UnhandledMode>(points, "rejection.unhandled-mode",
                             {{"throw", UnhandledMode::Throw}, {"warn", UnhandledMode::Warn}}, p.evidence);
     p.rejection_ids =
         pick<RejectionIds>(points, "rejection.listener-context",
                            {{"promise", RejectionIds::Promise}, {"drain", RejectionIds::Drain}}, p.evidence);
+    p.rejection_rest_dropped = pick<bool>(points, "rejection.listener-throw",
+                                          {{"rest-later", false}, {"rest-dropped", true}}, p.evidence);
     p.resolve_early = pick<bool>(points, "promise.resolve-early",
                                  {{"at-settle", false}, {"at-resolve-and-settle", true}}, p.evidence);
     p.after_zero = pick<AfterZero>(points, "uncaught.after-zero",
@@ -155,8 +161,8 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
         pick<bool>(points, "loop.main-drain-context", {{"empty", false}, {"root", true}}, p.evidence);
     p.tick_destroy_first = pick<bool>(points, "tick.destroy",
                                       {{"after-callback", false}, {"before-callback", true}}, p.evidence);
-    if (p.rejection_context == ListenerContext::Empty && p.als_model != AlsModel::Frame)
-      throw Bad{"rejection.context \"empty\" is defined for the frame model only"};
+    if (p.rejection_context == ListenerContext::Drain && p.als_model != AlsModel::Frame)
+      throw Bad{"rejection.context \"drain\" is defined for the frame model only"};
     if (j.contains("capabilities")) {
       if (!j["capabilities"].is_object()) throw Bad{"\"capabilities\" must be an object"};
       const auto& known_caps = scenario::known_capabilities();

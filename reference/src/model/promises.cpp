@@ -303,16 +303,21 @@ void Machine::run_reaction(const Job& job) {
   const Reaction& reaction = job.reaction;
   const std::size_t derived = reaction.derived;
   if (reaction.direct) {
+    // Like any reaction job, it runs in the frame captured when it was registered
+    // (`als.frame.capture`): a rejection it causes is recorded with that frame (`rejection.context`).
+    Frame saved = frame_;
+    if (profile_.als_model == AlsModel::Frame) frame_ = reaction.frame;
     if (job.rejected)
       reject_unchecked(derived, job.argument);
     else
       resolve_unchecked(derived, job.argument);
+    if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
     return;
   }
   // `promise.before-after`: before/after surround reaction jobs only, with the derived promise's id;
   // the push happens whenever the promise hook is installed, the before events only if hooks exist.
   // Decided once: a hook enabled by the handler must not get an after without its before.
-  const bool hooked = promise_hook_.installed;
+  const bool hooked = promise_hook_.installed && derived != kNoPromise;
   if (hooked) {
     track_lazily(derived);
     const PromiseState& d = promises_[derived];
@@ -328,10 +333,13 @@ void Machine::run_reaction(const Job& job) {
   if (handler.kind == Handler::Kind::None) {
     c.kind = job.rejected ? Completion::Kind::Throw : Completion::Kind::Return;  // pass through
   }
-  if (c.kind == Completion::Kind::Throw)
+  if (derived == kNoPromise) {
+    // An await's continuation without a throwaway promise: nothing to settle.
+  } else if (c.kind == Completion::Kind::Throw) {
     reject(derived, c.value);
-  else
+  } else {
     resolve(derived, c.kind == Completion::Kind::Return ? c.value : RValue{});
+  }
   if (hooked) {
     const AsyncId id = promises_[derived].id;
     emit_each(&HookState::after, EventKind::After, id);
@@ -360,7 +368,9 @@ bool Machine::process_rejections() {
     // `rejection.context` (variation point in effect): the frame at rejection time (frame model);
     // the promise's own stores, copied at its creation (hook model).
     if (profile_.als_model == AlsModel::Frame) frame_ = pending.frame;
-    if (profile_.rejection_context == ListenerContext::Empty) frame_ = nullptr;
+    // `drain` (Bun): the context the processing runs in: what the main script left, in the drain
+    // after it; none in the drain after a callback.
+    if (profile_.rejection_context == ListenerContext::Drain) frame_ = main_drain_ ? saved : nullptr;
     const RValue reason = p.value;
     if (unhandled_rejection_handlers_.empty()) {
       // `rejection.unhandled-mode` (variation point): Node 10..14 only print a warning.
@@ -381,6 +391,12 @@ bool Machine::process_rejections() {
           // (eid 0, tid 0, no store); the rest of this processing is abandoned.
           stack_.clear();
           frame_ = std::move(saved);
+          // `rejection.listener-throw` (variation point): Node >= 20 iterate over a list they took
+          // out of the queue, so the rejections still in it are never reported; Node 10..18 shift
+          // them one by one and report the rest in a later processing.
+          if (profile_.rejection_rest_dropped)
+            pending_rejections_.erase(pending_rejections_.begin(),
+                                      pending_rejections_.begin() + static_cast<std::ptrdiff_t>(count));
           uncaught(c.value);
           return true;
         }

@@ -49,7 +49,7 @@ enum class TickQueue {
 /// sees.
 enum class ListenerContext {
   Runtime,  ///< Node's: the rejection's context (per the ALS model).
-  Empty,    ///< No store at all (Bun).
+  Drain,    ///< The context of the processing drain: the main script's after it, none after a callback (Bun).
 };
 
 /// spec/promises.md, variation point `promise.multiple-resolves`: what calling a resolving function
@@ -112,8 +112,14 @@ struct Profile {
   /// `function.await-native`: a native promise operand is awaited directly (Node >= 12) or wrapped
   /// in a new promise that adopts it (Node 10).
   bool await_wraps_promises = false;
+  /// `function.await-throwaway`: the throwaway promise of an await is made always (Node 10) or
+  /// only while V8's promise hook is installed (Node >= 12).
+  bool await_throwaway_always = false;
   UnhandledMode unhandled_mode = UnhandledMode::Throw;  ///< `rejection.unhandled-mode`
   RejectionIds rejection_ids = RejectionIds::Promise;   ///< `rejection.listener-context`
+  /// `rejection.listener-throw`: when an 'unhandledRejection' listener throws, the rejections still
+  /// waiting in the same processing are dropped (Node >= 20) instead of reported later.
+  bool rejection_rest_dropped = false;
   /// `promise.resolve-early`: promiseResolve also when resolved with a thenable (Node 10..12).
   bool resolve_early = false;
   AfterZero after_zero = AfterZero::None;  ///< `uncaught.after-zero`
