@@ -144,6 +144,7 @@ bool Machine::unwind(Activation& act, Completion completion) {
 
 std::optional<Completion> Machine::resume(const std::shared_ptr<Activation>& act,
                                           std::optional<Completion> inject) {
+  if (running_.size() >= options_.depth_limit) throw StopRun{RunStatus::DepthLimit};
   running_.push_back(act.get());
   auto result = step_activation(act, std::move(inject));
   running_.pop_back();

@@ -93,8 +93,11 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
     } else if (st.op == scenario::Op::NewAls) {
       als_index_[st.binding] = als_.size();
       als_.push_back(AlsState{st.binding});
+      als_declarations_.push_back(&st);
     }
   }
+  hook_made_.assign(hooks_.size(), 0);
+  slot_stride_ = als_.size();
   // `als.hook.enable`: the hook model's AsyncLocalStorage installs one internal init hook.
   storage_hook_ = hooks_.size();
   hooks_.push_back(HookState{"<AsyncLocalStorage>", true});
@@ -178,7 +181,7 @@ std::string Machine::execution_resource_name() const {
 // Resource 0 stands for Node's `topLevelResource`, what executionAsyncResource() returns when the
 // stack is empty (inside microtasks); it is a different object from the main script's resource.
 const Value** Machine::slots_of(AsyncId id) {
-  return slot_arena_.data() + static_cast<std::size_t>(id) * als_.size();
+  return slot_arena_.data() + static_cast<std::size_t>(id) * slot_stride_;
 }
 
 const Value** Machine::current_slots() {
@@ -463,8 +466,8 @@ void Machine::exec(const Statement& st) {
   using scenario::Op;
   const auto arg = [&](std::size_t i) { return i < st.args.size() ? evaluate(st.args[i]) : RValue{}; };
   switch (st.op) {
-    case Op::CreateHook:  // Hooks are numbered up front; the name is usable once createHook ran.
-      bind(st, Bound{Kind::Hook, hook_index_.at(st.binding)});
+    case Op::CreateHook:  // The name is usable once createHook ran.
+      bind(st, Bound{Kind::Hook, new_hook_instance(st)});
       break;
     case Op::HookEnable:
       enable_hook(bound(st.receiver_slot).index);
@@ -473,7 +476,7 @@ void Machine::exec(const Statement& st) {
       disable_hook(bound(st.receiver_slot).index);
       break;
     case Op::NewAls: {
-      const std::size_t a = als_index_.at(st.binding);
+      const std::size_t a = new_als_instance(st);
       bind(st, Bound{Kind::Als, a});
       als_[a].created = true;
       if (profile_.als_default_value && st.args.size() > 1) als_[a].default_value = &st.args[1];
@@ -837,12 +840,51 @@ void Machine::observe(const Statement& st, std::optional<std::string> resource,
   e.tid = tid();
   e.resource = std::move(resource);
   e.error = std::move(error);
-  if (e.stores.size() != als_.size()) {
-    e.stores.resize(als_.size());
-    for (std::size_t i = 0; i < als_.size(); ++i) e.stores[i].first = als_[i].name;
+  // One store per declaration, read from the instance its name holds now (spec/trace-format.md).
+  if (e.stores.size() != als_declarations_.size()) {
+    e.stores.resize(als_declarations_.size());
+    for (std::size_t i = 0; i < als_declarations_.size(); ++i)
+      e.stores[i].first = als_declarations_[i]->binding;
   }
-  for (std::size_t i = 0; i < als_.size(); ++i) e.stores[i].second = literal_of(store_of(i));
+  for (std::size_t i = 0; i < als_declarations_.size(); ++i) {
+    const auto slot = static_cast<std::size_t>(als_declarations_[i]->binding_slot.index);
+    const std::optional<Bound>& b = names_[slot];
+    e.stores[i].second = literal_of(b ? store_of(b->index) : kUndefined);
+  }
   emit(e);
+}
+
+std::size_t Machine::new_hook_instance(const Statement& st) {
+  const std::size_t first = hook_index_.at(st.binding);
+  if (!hook_made_[first]) {
+    hook_made_[first] = 1;
+    return first;
+  }
+  if (++extra_instances_ > options_.instance_limit) throw StopRun{RunStatus::InstanceLimit};
+  HookState copy = hooks_[first];  // the same callbacks and bodies, a distinct hook
+  hooks_.push_back(std::move(copy));
+  trace::Event event = hook_events_[first], init = init_events_[first];
+  hook_events_.push_back(std::move(event));
+  init_events_.push_back(std::move(init));
+  return hooks_.size() - 1;
+}
+
+std::size_t Machine::new_als_instance(const Statement& st) {
+  const std::size_t first = als_index_.at(st.binding);
+  if (!als_[first].created) return first;
+  if (++extra_instances_ > options_.instance_limit) throw StopRun{RunStatus::InstanceLimit};
+  als_.push_back(AlsState{st.binding});
+  if (als_.size() > slot_stride_) {
+    // Lay the hook model's slots out again with room for more instances.
+    const std::size_t stride = slot_stride_ * 2;
+    std::vector<const Value*> arena(resources_.size() * stride, nullptr);
+    for (std::size_t r = 0; r < resources_.size(); ++r)
+      std::copy_n(slot_arena_.begin() + static_cast<std::ptrdiff_t>(r * slot_stride_), slot_stride_,
+                  arena.begin() + static_cast<std::ptrdiff_t>(r * stride));
+    slot_arena_ = std::move(arena);
+    slot_stride_ = stride;
+  }
+  return als_.size() - 1;
 }
 
 void Machine::enable_als(std::size_t a) {

@@ -315,9 +315,14 @@ class Machine {
   void grow_tables(AsyncId id) {
     if (static_cast<std::size_t>(id) >= resources_.size()) {
       resources_.resize(std::max(static_cast<std::size_t>(id) + 1, resources_.size() * 2));
-      slot_arena_.resize(resources_.size() * als_.size(), nullptr);
+      slot_arena_.resize(resources_.size() * slot_stride_, nullptr);
     }
   }
+  /// A createHook or new AsyncLocalStorage statement ran: the object it makes. Its first run takes
+  /// the instance numbered for it up front; each later run (a callback that runs twice) makes a
+  /// new one, as JavaScript does (`hooks.create`, `als.instances`).
+  std::size_t new_hook_instance(const Statement& st);
+  std::size_t new_als_instance(const Statement& st);
   bool scoped(AsyncId id) const {
     return id >= 0 && static_cast<std::size_t>(id) < scoped_.size() && scoped_[static_cast<std::size_t>(id)];
   }
@@ -385,7 +390,8 @@ class Machine {
   AsyncId id_counter_ = kModelRootId;
   std::vector<ExecFrame> stack_;
   std::vector<Resource> resources_;       ///< By id (ids are dense); 0 is `topLevelResource`.
-  std::vector<const Value*> slot_arena_;  ///< Hook model: als_.size() store slots per resource id.
+  std::vector<const Value*> slot_arena_;  ///< Hook model: slot_stride_ store slots per resource id.
+  std::size_t slot_stride_ = 0;           ///< >= als_.size(); grows (rarely) with the instances.
   Frame frame_;                           ///< Frame model: the current AsyncContextFrame.
 
   std::vector<HookState> hooks_;     ///< Declared hooks; the last one is ALS's internal hook.
@@ -411,7 +417,11 @@ class Machine {
     if (v.literal_text.text.empty()) v.literal_text.text = to_literal(v);  // never empty once computed
     return v.literal_text.text;
   }
-  std::unordered_map<std::string, std::size_t> hook_index_, als_index_;  ///< Declared, in textual order.
+  /// Declarations, in textual order: the first instance of each (its index in hooks_ or als_).
+  std::unordered_map<std::string, std::size_t> hook_index_, als_index_;
+  std::vector<char> hook_made_;                     ///< By declaration: its first instance exists.
+  std::size_t extra_instances_ = 0;                 ///< Instances beyond each statement's first.
+  std::vector<const Statement*> als_declarations_;  ///< The stores of observe events, in this order.
   /// Thenable blocks running now: inside, `t.resolve`/`t.reject` settle `promise` (unless `flag`).
   struct ThenableCall {
     std::size_t thenable, promise;

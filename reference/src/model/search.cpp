@@ -113,6 +113,10 @@ std::string describe(RunStatus status) {
       return "the scenario does not terminate in the model (step limit reached)";
     case RunStatus::Unbound:
       return "a callback used a name before the statement that binds it had run";
+    case RunStatus::InstanceLimit:
+      return "createHook or new AsyncLocalStorage statements ran again more often than the model's limit";
+    case RunStatus::DepthLimit:
+      return "calls nest deeper than the model's limit (unbounded recursion)";
   }
   return "?";
 }
@@ -160,7 +164,7 @@ MatchResult match(const scenario::Scenario& s, const Profile& p, const std::vect
     ++out.runs;
     sink.reset();
     const RunStatus status = run(s, p, chooser, sink, o);
-    if (status == RunStatus::StepLimit || status == RunStatus::Unbound) {
+    if (status != RunStatus::Completed && status != RunStatus::Stopped) {
       out.outcome = MatchOutcome::BadScenario;
       out.status = status;
       return out;

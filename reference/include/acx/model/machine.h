@@ -42,15 +42,24 @@ using Mutations = std::set<std::string>;
 const std::set<std::string>& mutable_rules();
 
 enum class RunStatus {
-  Completed,  ///< The event loop ran dry.
-  Stopped,    ///< The sink asked to stop.
-  StepLimit,  ///< More callbacks than the limit ran (a program that never ends).
-  Unbound,    ///< A callback named something whose statement had not run yet.
+  Completed,      ///< The event loop ran dry.
+  Stopped,        ///< The sink asked to stop.
+  StepLimit,      ///< More callbacks than the limit ran (a program that never ends).
+  Unbound,        ///< A callback named something whose statement had not run yet.
+  InstanceLimit,  ///< createHook / new AsyncLocalStorage statements ran again too often.
+  DepthLimit,     ///< Calls nested deeper than the limit (a listener that emits its own event).
 };
 
 struct RunOptions {
   Mutations mutations;
   std::size_t step_limit = 100000;  ///< Callbacks (macrotasks and microtasks) before giving up.
+  /// Hooks and AsyncLocalStorage instances beyond one per statement before giving up: the hook
+  /// model keeps a store slot per resource and instance, so a statement that runs without end
+  /// would take the machine's memory long before the step limit.
+  std::size_t instance_limit = 32;
+  /// Nested synchronous calls (functions, listeners, callbacks run inside others) before giving
+  /// up: where a runtime throws a RangeError at a depth of its own, the model stops.
+  std::size_t depth_limit = 400;
 };
 
 /// The root execution context's id as the model numbers it (spec/ids-and-stack.md `ids.root`).
