@@ -150,12 +150,11 @@ int cmd_fuzz(const FuzzOptions& o) {
   // Regressions first: every minimal divergence found before must still be judged.
   std::size_t regression_failures = 0;
   if (!o.regressions.empty()) {
-    auto read = fuzz::read_regressions(o.regressions);
-    if (auto* error = std::get_if<std::string>(&read)) {
-      fmt::print(stderr, "acx: {}\n", *error);
-      return kExitBadInput;
-    }
-    const auto& regressions = std::get<std::vector<fuzz::Regression>>(read);
+    const fuzz::Regressions read = fuzz::read_regressions(o.regressions);
+    // A malformed entry counts as a failed regression; the others are still replayed.
+    for (const auto& error : read.errors) fmt::print("regression not read: {}\n", error);
+    regression_failures += read.errors.size();
+    const auto& regressions = read.entries;
     for (const auto& r : regressions) {
       const Judgement j = fuzz::judge(r.scenario, *backend, *profile, r.where);
       const bool ok = j.kind == Judgement::Kind::Pass || j.kind == Judgement::Kind::Unsupported;
@@ -164,8 +163,8 @@ int cmd_fuzz(const FuzzOptions& o) {
         fmt::print("regression {} ({}) fails:\n{}\n", r.scenario.header.id, r.where, j.report);
       }
     }
-    fmt::print("regressions: {} replayed from {}, {} failed\n", regressions.size(), o.regressions,
-               regression_failures);
+    fmt::print("regressions: {} replayed from {}, {} failed\n", regressions.size() + read.errors.size(),
+               o.regressions, regression_failures);
   }
 
   std::atomic<std::size_t> next{0}, passed{0}, failed{0}, unsupported{0}, skipped{0};
@@ -174,31 +173,61 @@ int cmd_fuzz(const FuzzOptions& o) {
   Progress progress(o.count);
   const auto start = std::chrono::steady_clock::now();
 
+  // Returns whether the program counts as failed.
   const auto record = [&](backends::Backend& runner, std::size_t index,
                           const rc::Shrinkable<scenario::Scenario>& shrinkable, const scenario::Scenario& s,
-                          const Judgement& first) {
+                          const Judgement& first) -> bool {
     const auto still_fails = [&](const scenario::Scenario& candidate) {
-      return fuzz::judge(normalized(candidate), runner, *profile, "shrink", random_program_options()).kind ==
-             Judgement::Kind::Fail;
+      return fuzz::judge(normalized(candidate), runner, *profile, "shrink", random_program_options(),
+                         fuzz::kRandomProgramChoicePoints)
+                 .kind == Judgement::Kind::Fail;
     };
-    // Confirm: a divergence that does not come back is reported as unstable, not shrunk.
+    // Confirm, in a process of its own (the ground truth: no batch driver around it): a program
+    // that passes there diverged only in the batch (an isolation gap of the driver, reported and
+    // kept for study, the program counted by its own process's trace); one that passes on one of
+    // two more runs is unstable; one that fails on all is shrunk.
+    if (&runner != backend.get()) {
+      const Judgement alone = fuzz::judge(s, *backend, *profile, "alone", random_program_options(),
+                                          fuzz::kRandomProgramChoicePoints);
+      if (alone.kind == Judgement::Kind::Pass) {
+        const fs::path dir = fs::path(o.output_dir) / fmt::format("batch-only-{}-{}", o.seed, index);
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        std::ofstream(dir / "program.acx") << scenario::print(s);
+        std::ofstream(dir / "divergence.txt") << first.report;
+        if (first.observed) std::ofstream(dir / "batch.jsonl") << trace::write_jsonl(*first.observed);
+        if (alone.observed) std::ofstream(dir / "alone.jsonl") << trace::write_jsonl(*alone.observed);
+        std::lock_guard lock(found_mutex);
+        found.push_back({index, "batch only", dir.string(), first.report});
+        return false;
+      }
+    }
     for (int again = 0; again < 2; ++again) {
-      const Judgement j = fuzz::judge(s, runner, *profile, "confirm", random_program_options());
+      const Judgement j = fuzz::judge(s, *backend, *profile, "confirm", random_program_options(),
+                                      fuzz::kRandomProgramChoicePoints);
       if (j.kind != Judgement::Kind::Fail) {
         std::lock_guard lock(found_mutex);
         found.push_back({index, "unstable", "", first.report});
-        return;
+        return true;
       }
     }
     const fuzz::ShrinkResult shrunk = fuzz::shrink(shrinkable, still_fails, o.shrink_tries);
+    // Shrunk on the batch driver; the result must still fail in a process of its own, else the
+    // shrinking followed a batch artifact and the program itself is the repro.
     scenario::Scenario minimal = normalized(shrunk.minimal);
+    Judgement last = fuzz::judge(minimal, *backend, *profile, "minimal", random_program_options(),
+                                 fuzz::kRandomProgramChoicePoints);
+    if (last.kind != Judgement::Kind::Fail) {
+      minimal = s;
+      last = fuzz::judge(minimal, *backend, *profile, "minimal", random_program_options(),
+                         fuzz::kRandomProgramChoicePoints);
+    }
     const std::string id = fmt::format("{}-{}", o.seed, index);
     minimal.header.id = "fuzz/" + id;
     minimal.header.title = "Found by acx fuzz";
     minimal.header.notes = {
         fmt::format("acx fuzz --seed {} --backend {} (program {}, profile {}); {} shrink steps", o.seed,
                     backend->name(), index, profile->name, shrunk.steps)};
-    const Judgement last = fuzz::judge(minimal, runner, *profile, "minimal", random_program_options());
     const fs::path dir = fs::path(o.output_dir) / id;
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -220,6 +249,7 @@ int cmd_fuzz(const FuzzOptions& o) {
     found.push_back({index, last.kind == Judgement::Kind::Fail ? "divergence" : "unstable after shrinking",
                      dir.string(), last.report.empty() ? first.report : last.report});
     if (!o.regressions.empty()) fuzz::append_regression(o.regressions, minimal);
+    return true;
   };
 
   const auto worker = [&] {
@@ -239,7 +269,8 @@ int cmd_fuzz(const FuzzOptions& o) {
           s = shrinkable->value();
         }
         s = normalized(s);
-        j = fuzz::judge(s, runner, *profile, fmt::format("program {}", index), random_program_options());
+        j = fuzz::judge(s, runner, *profile, fmt::format("program {}", index), random_program_options(),
+                        fuzz::kRandomProgramChoicePoints);
         judged = j.kind != Judgement::Kind::Invalid;
       }
       if (!judged) {
@@ -252,9 +283,10 @@ int cmd_fuzz(const FuzzOptions& o) {
         ++failed;
         std::lock_guard lock(found_mutex);
         found.push_back({index, "backend failure", "", j.report});
-      } else {
+      } else if (record(runner, index, *shrinkable, s, j)) {
         ++failed;
-        record(runner, index, *shrinkable, s, j);
+      } else {
+        ++passed;
       }
       progress.step();
     }
@@ -461,26 +493,47 @@ namespace {
 struct Rate {
   double per_second = 0;
   std::size_t passed = 0, total = 0;
+  std::vector<std::string> not_passed;  ///< "program N: kind: report", in the order they ended
 };
 
 /// Judges `programs` on `jobs` threads, each with its own runner from `runner_for`.
 Rate measure(const std::vector<scenario::Scenario>& programs, unsigned jobs, const model::Profile& profile,
              const std::function<std::unique_ptr<backends::Backend>()>& runner_for) {
   std::atomic<std::size_t> next{0}, passed{0};
+  std::mutex mutex;
+  std::vector<std::string> not_passed;
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < std::max(1u, jobs); ++t) {
     threads.emplace_back([&] {
       auto runner = runner_for();
-      for (std::size_t i; (i = next++) < programs.size();)
-        if (fuzz::judge(programs[i], *runner, profile, "bench", random_program_options()).kind ==
-            Judgement::Kind::Pass)
+      for (std::size_t i; (i = next++) < programs.size();) {
+        const Judgement j = fuzz::judge(programs[i], *runner, profile, fmt::format("program {}", i),
+                                        random_program_options(), fuzz::kRandomProgramChoicePoints);
+        if (j.kind == Judgement::Kind::Pass) {
           ++passed;
+        } else {
+          std::lock_guard lock(mutex);
+          not_passed.push_back(fmt::format("program {}: {}", i, j.report));
+        }
+      }
     });
   }
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return {static_cast<double>(programs.size()) / seconds, passed.load(), programs.size()};
+  return {static_cast<double>(programs.size()) / seconds, passed.load(), programs.size(),
+          std::move(not_passed)};
+}
+
+/// The first programs of a measurement that did not pass (acx fuzz judges them one by one).
+void print_not_passed(const Rate& r) {
+  constexpr std::size_t kShown = 5;
+  for (std::size_t k = 0; k < std::min(kShown, r.not_passed.size()); ++k) {
+    std::string indented;
+    for (char c : r.not_passed[k]) indented += c == '\n' ? std::string("\n      ") : std::string(1, c);
+    fmt::print("    not passed: {}\n", indented);
+  }
+  if (r.not_passed.size() > kShown) fmt::print("    ... and {} more\n", r.not_passed.size() - kShown);
 }
 
 /// Forwards to a backend it does not own.
@@ -513,12 +566,17 @@ int cmd_bench_programs(const FuzzOptions& o, std::size_t per_process_count) {
   if (!profile) return kExitBadInput;
   // The same programs for every mode: the default mix of acx fuzz, without those the model cannot
   // finish (they would hang a runtime until the time limit).
+  auto model_backend = make("model:" + profile->name, o.timeout_seconds);
   std::vector<scenario::Scenario> programs;
   for (std::size_t index = 0; programs.size() < o.count && index < o.count * 4; ++index) {
     auto shrinkable = generate(o, index, 0);
     if (!shrinkable) continue;
     scenario::Scenario s = normalized(shrinkable->value());
-    if (model::predict(s, *profile, random_program_options()).status == model::RunStatus::Completed)
+    // What acx fuzz would judge: the program runs on the model within the limits, and it does not
+    // end the way no harness can print (`uncaught.handler`: exit 7).
+    if (fuzz::judge(s, *model_backend, *profile, "selection", random_program_options(),
+                    fuzz::kRandomProgramChoicePoints)
+            .kind == Judgement::Kind::Pass)
       programs.push_back(std::move(s));
   }
   const std::vector<scenario::Scenario> few(
@@ -527,7 +585,6 @@ int cmd_bench_programs(const FuzzOptions& o, std::size_t per_process_count) {
   fmt::print("acx bench-programs: {} programs (seed {}, default mix), backend {} ({}), profile {}, jobs {}\n",
              programs.size(), o.seed, backend->name(), std::get<std::string>(version), profile->name, o.jobs);
   std::fflush(stdout);
-  auto model_backend = make("model:" + profile->name, o.timeout_seconds);
   const Rate model_only =
       measure(programs, o.jobs, *profile, [&] { return std::make_unique<Borrowed>(*model_backend); });
   fmt::print("model only:               {:8.1f} programs/s ({} of {} pass)\n", model_only.per_second,
@@ -536,10 +593,12 @@ int cmd_bench_programs(const FuzzOptions& o, std::size_t per_process_count) {
   const Rate batch = measure(programs, o.jobs, *profile, [&] { return backends::batched(*backend); });
   fmt::print("batch driver:             {:8.1f} programs/s ({} of {} pass)\n", batch.per_second, batch.passed,
              batch.total);
+  print_not_passed(batch);
   std::fflush(stdout);
   const Rate alone = measure(few, o.jobs, *profile, [&] { return std::make_unique<Borrowed>(*backend); });
   fmt::print("one process per program:  {:8.1f} programs/s ({} of {} pass; the first {} programs)\n",
              alone.per_second, alone.passed, alone.total, few.size());
+  print_not_passed(alone);
   fmt::print("batch / one process per program: {:.0f}x; model only / batch: {:.1f}x\n",
              batch.per_second / alone.per_second, model_only.per_second / batch.per_second);
   return kExitOk;

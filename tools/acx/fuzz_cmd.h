@@ -16,7 +16,7 @@ struct FuzzOptions {
   unsigned jobs = 2;
   int depth = 3;
   double timeout_seconds = 30;
-  std::size_t shrink_tries = 300;
+  std::size_t shrink_tries = 1000;
   std::string output_dir = "fuzz-out";
   std::string regressions;  ///< fuzz: replayed first, appended to; empty for none.
   bool batch = true;        ///< Run programs through the backend's batch driver when it has one.

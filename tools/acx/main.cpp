@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -128,6 +129,34 @@ int cmd_emit(const std::string& file, const std::string& output) {
     fmt::print(stderr, "acx: cannot write {}\n", output);
     return kExitBadInput;
   }
+  return kExitOk;
+}
+
+/// `emit --batch`: the batch driver, one input stream for the scenarios (spec/harness.md
+/// `trace.batch`) and the replayer that feeds it as acx does: `node DIR/replay.cjs`.
+int cmd_emit_batch(const std::vector<std::string>& files, const std::string& dir) {
+  if (dir.empty() || dir == "-") {
+    fmt::print(stderr, "acx emit --batch: give the output folder with -o DIR\n");
+    return kExitBadInput;
+  }
+  std::string input;
+  for (const auto& file : files) {
+    auto s = parse_or_report(file);
+    if (!s) return kExitBadInput;
+    const std::string body = backends::emit_node_batch_body(*s);
+    input += fmt::format("{}\n{}", body.size(), body);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::ofstream(std::filesystem::path(dir) / "driver.cjs") << backends::node_batch_driver();
+  std::ofstream(std::filesystem::path(dir) / "replay.cjs") << backends::node_batch_replay();
+  std::ofstream out(std::filesystem::path(dir) / "input", std::ios::binary);
+  out << input;
+  if (!out) {
+    fmt::print(stderr, "acx: cannot write {}/input\n", dir);
+    return kExitBadInput;
+  }
+  fmt::print(stderr, "acx: {} program(s): node {}/replay.cjs\n", files.size(), dir);
   return kExitOk;
 }
 
@@ -455,8 +484,12 @@ int main(int argc, char** argv) {
   predict->add_flag("--canonical", canonical, "Rename ids by first appearance");
 
   auto* emit = app.add_subcommand("emit", "Write the standalone Node program for a scenario");
-  emit->add_option("FILE", file, "Scenario file (.acx)")->required();
-  emit->add_option("-o,--output", output, "Output file (default: standard output)");
+  std::vector<std::string> emit_files;
+  bool emit_batch = false;
+  emit->add_option("FILE", emit_files, "Scenario file (.acx); with --batch, several")->required();
+  emit->add_option("-o,--output", output, "Output file (default: standard output); with --batch, a folder");
+  emit->add_flag("--batch", emit_batch,
+                 "Write the batch driver, the scenarios as its input and a replayer: node DIR/replay.cjs");
 
   auto* run = app.add_subcommand("run", "Run a scenario on a backend and print the observed trace");
   run->add_option("FILE", file, "Scenario file (.acx)")->required();
@@ -596,7 +629,14 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
   if (*predict) return cmd_predict(file, profile, all, canonical);
-  if (*emit) return cmd_emit(file, output);
+  if (*emit) {
+    if (emit_batch) return cmd_emit_batch(emit_files, output);
+    if (emit_files.size() != 1) {
+      fmt::print(stderr, "acx emit: one scenario file (several only with --batch)\n");
+      return kExitBadInput;
+    }
+    return cmd_emit(emit_files.front(), output);
+  }
   if (*run) return cmd_run(file, backend, canonical);
   if (*check) return cmd_check(paths, backend, profile, mutations, quiet, timeout);
   if (*compare) return cmd_compare(expected_file, observed_file);

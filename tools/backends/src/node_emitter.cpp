@@ -44,7 +44,13 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
   let top;  // the main script's resource, captured only by scenarios that use observeExecution
   const id = (x) => (Number.isInteger(x) ? x : -1);
   const literal = (v) => (v === undefined ? 'undefined' : JSON.stringify(v));
-  const record = (e) => { e.scoped = depth > 0; events.push(e); };
+  // In a batch driver the root is the driver's callback: a process running the program alone has
+  // no before or destroy for its main script, and its only after is the one Node's after-loop emits
+  // for a top level that threw (`uncaught.handled`); the after Node emits when the driver's
+  // callback returns, once the top level has returned, is the driver's (`trace.batch`).
+  let topReturned = false;
+  const drivers = (e) => batch && e.id === root && (e.event !== 'after' || topReturned);
+  const record = (e) => { if (!drivers(e)) { e.scoped = depth > 0; events.push(e); } };
   function write(text) {
     // Hosts without a process stdout (workerd) install their own writer (Node 10 has no globalThis).
     if (typeof globalThis !== 'undefined' && globalThis.__acxWrite) return globalThis.__acxWrite(text);
@@ -56,8 +62,6 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
   function finish(code) {
     const scope = new Set(entered);
     for (const e of events) if (e.event !== 'observe' && e.event !== 'resource' && e.scoped) scope.add(e.id);
-    // The root's own before/after in a batch driver are the driver's callback, not the program's.
-    if (batch) scope.delete(root);
     const meta = { event: 'meta', backend: runtime[0], runtime: runtime[1], root };
     if (batch) meta.root_trigger = rootTrigger;
     const lines = [JSON.stringify(meta)];
@@ -69,11 +73,14 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
     lines.push(JSON.stringify({ event: 'exit', code }));
     (batch ? batch.write : write)(lines.join('\n') + '\n');
     // Reset for the next program of a batch: no hook and no store of this one stays enabled.
-    for (const h of hooks) h.disable();
-    for (const a of storages) a.disable();
+    if (batch) {
+      for (const h of hooks) h.disable();
+      for (const a of storages) a.disable();
+    }
   }
   if (!batch) process.on('exit', finish);
   let dead = false;
+  let enabled = false;  // some hook of the program was enabled
   return {
     finish,
     // The program ended as its process would have (batch driver): what it left must not switch
@@ -96,7 +103,11 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
         a.enterWith = () => {};
       }
     },
-    storage(a) { storages.push(a); return a; },
+    storage(a) {
+      storages.push(a);
+      if (dead) a.disable();  // made by what a finished program left (batch driver)
+      return a;
+    },
     // A hook records its events, then runs the scenario's body for that callback, if any.
     hook(name, callbacks, bodies = {}) {
       const h = {};
@@ -120,7 +131,7 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
       hooks.push(created);
       // After kill() (batch driver) a hook of this program can no longer be switched on.
       return {
-        enable() { if (!dead) created.enable(); return this; },
+        enable() { if (!dead) { created.enable(); enabled = true; } return this; },
         disable() { created.disable(); return this; },
       };
     },
@@ -134,6 +145,7 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
     // Async functions and await: scenario code is on the stack between the start or a resumption
     // and the next await or the end.
     enter() { depth++; entered.add(async_hooks.executionAsyncId()); },
+    enabledHooks() { return enabled; },
     leave() { depth--; },
     keep(p) { retained.push(p); return p; },
     observe(label, stores, ...caught) {
@@ -159,6 +171,8 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
       events.push({ event: 'resource', label, id: id(r.asyncId()), trigger: id(r.triggerAsyncId()) });
     },
     done() { depth--; },
+    // The batch driver: the top level returned (it did not throw).
+    returned() { topReturned = true; },
   };
 }
 )JS";
@@ -183,14 +197,22 @@ constexpr const char* kDriver = R"JS(
       try { off += fs.writeSync(1, buffer, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; }
     }
   };
+  // Idle means: no timer, interval or immediate of the program pending at a turn of the check
+  // phase scheduled after its last callback. Ticks and microtasks drain before the check phase,
+  // and Node's native immediates (destroy events) run before the JS ones, so one turn suffices,
+  // unless an uncaught exception was taken meanwhile: Node then runs the ticks left only after the
+  // immediate it queues, which may come after this check, so the check is made again. A check
+  // left by a program that ended meanwhile does nothing for the next one.
   const maybeDone = () => {
     const program = running;
     if (!program || live.size !== 0 || program.checking) return;
     program.checking = true;
-    // A check left by a program that ended meanwhile does nothing for the next one.
+    const exceptions = program.exceptions;
     program.acx.outside(() => real.setImmediate(() => {
+      if (running !== program) return;
       program.checking = false;
-      if (running === program && live.size === 0) finish();
+      if (live.size !== 0) return;
+      if (program.exceptions === exceptions) finish(); else maybeDone();
     }));
   };
   const once = (name) => (cb, ...args) => {
@@ -217,11 +239,23 @@ constexpr const char* kDriver = R"JS(
   for (const name of ['clearTimeout', 'clearInterval', 'clearImmediate']) {
     timers[name] = (h) => { live.delete(h); real[name](h); maybeDone(); };
   }
+  // The first executionAsyncResource() call switches Node's tracking of execution resources on for
+  // the rest of the process (lib/internal/async_hooks.js: kUsesExecutionAsyncResource; getStore()
+  // of the hook model calls it too). Switched on here once, it is the same for every program;
+  // traces do not depend on it (2,000 random programs compared with and without it on Node 16 to
+  // 26), and no program has to restart the driver for having observed it.
+  if (async_hooks.executionAsyncResource) async_hooks.executionAsyncResource();
   const events = ['uncaughtException', 'unhandledRejection'];
   function finish(code) {
     const { acx } = running;
     running = null;
     acx.finish(code || 0);
+    // A hook enabled without callbacks installs Node's promise hook, and disabling it does not
+    // uninstall it (lib/internal/async_hooks.js: enable() always calls updatePromiseHookMode(),
+    // disable() calls disableHooks() only if a callback was counted), so later programs would see
+    // promises tracked. A hook with a callback, enabled and disabled, uninstalls it a microtask
+    // later, before the next program arrives: each program starts as in a process of its own.
+    if (acx.enabledHooks()) async_hooks.createHook({ init() {} }).enable().disable();
     if (code) {
       // Clearing an immediate from inside Node's handling of an exception thrown by another one
       // can leave Node's immediate queue stuck: what the program left runs as no-ops instead, and
@@ -242,7 +276,7 @@ constexpr const char* kDriver = R"JS(
   }
   function start(body) {
     const acx = acxHarness({ write: (text) => writeAll(text + '--acx-end--\n') });
-    running = { acx, checking: false };
+    running = { acx, checking: false, exceptions: 0 };
     // A Function body sees only globals: what a program uses besides them comes as parameters.
     const program = new Function('acx', 'async_hooks', 'AsyncLocalStorage', 'AsyncResource', 'EventEmitter',
                                  'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval',
@@ -251,6 +285,7 @@ constexpr const char* kDriver = R"JS(
       program(acx, async_hooks, AsyncLocalStorage, AsyncResource, EventEmitter, timers.setTimeout,
               timers.setInterval, timers.setImmediate, timers.clearTimeout, timers.clearInterval,
               timers.clearImmediate);
+      acx.returned();
     } finally {
       // Also when the top level throws and a listener of the program takes the exception.
       maybeDone();
@@ -272,10 +307,43 @@ constexpr const char* kDriver = R"JS(
   // (its timers cleared, its hooks and stores unable to come back), and its last ticks and
   // microtasks run before the next program arrives.
   const fatal = () => {
-    if (running && process.listenerCount('uncaughtException') === 1) finish(1);
+    if (!running) return;
+    running.exceptions++;
+    if (process.listenerCount('uncaughtException') === 1) finish(1);
   };
   process.on('uncaughtException', fatal);
 }
+)JS";
+
+// Replays a batch by hand as acx runs it: starts the driver next to it and sends the programs of
+// `input` one at a time, each after the trace of the one before (a driver that finds a program
+// already waiting starts it from another kind of callback).
+constexpr const char* kReplay = R"JS('use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const input = fs.readFileSync(path.join(__dirname, 'input'));
+const programs = [];
+for (let at = 0; at < input.length;) {
+  const newline = input.indexOf(10, at);
+  const length = Number(input.slice(at, newline).toString());
+  programs.push(input.slice(at, newline + 1 + length));
+  at = newline + 1 + length;
+}
+const driver = spawn(process.execPath, [...process.execArgv, path.join(__dirname, 'driver.cjs')],
+                     { stdio: ['pipe', 'pipe', 'inherit'] });
+let next = 0;
+let pending = '';
+const send = () => { if (next < programs.length) driver.stdin.write(programs[next++]); else driver.stdin.end(); };
+driver.stdout.on('data', (chunk) => {
+  pending += chunk;
+  for (let end; (end = pending.indexOf('--acx-end--\n')) >= 0;) {
+    process.stdout.write(pending.slice(0, end + 12));
+    pending = pending.slice(end + 12);
+    send();
+  }
+});
+send();
 )JS";
 
 // U+2028 and U+2029 end a line in JavaScript (also inside `//` comments), but not in JSON.
@@ -289,7 +357,9 @@ std::string js_safe(std::string text) {
 
 class Emitter {
  public:
-  explicit Emitter(const scenario::Scenario& s) : scenario_(s) {
+  /// `comments`: each statement preceded by its scenario text (standalone programs are read by
+  /// people; a batch body is compiled thousands of times a second).
+  Emitter(const scenario::Scenario& s, bool comments) : scenario_(s), comments_(comments) {
     std::function<void(const Block&)> visit = [&](const Block& b) {
       for (const auto& st : b) {
         if (!st.binding.empty()) names_.push_back(st.binding);
@@ -365,7 +435,7 @@ class Emitter {
   void statement(std::string& out, const Statement& st, int depth) {
     const std::string in = indent(depth);
     const std::string bind = st.binding.empty() ? "" : "v_" + st.binding + " = ";
-    out += in + "// " + js_safe(scenario::print_head(st)) + "\n";
+    if (comments_) out += in + "// " + js_safe(scenario::print_head(st)) + "\n";
     switch (st.op) {
       case Op::CreateHook: {
         std::string callbacks, bodies;
@@ -621,22 +691,27 @@ class Emitter {
   std::vector<std::pair<std::string, scenario::Kind>> objects_;
   bool uses_execution_ = false;
   std::vector<std::string> resolvers_;
+  bool comments_;
 };
 
 }  // namespace
 
 std::string emit_node_program(const scenario::Scenario& scenario, const std::string& source) {
-  Emitter emitter(scenario);
+  Emitter emitter(scenario, true);
   return emitter.program(source);
 }
 
 std::string emit_node_batch_body(const scenario::Scenario& scenario) {
-  Emitter emitter(scenario);
+  Emitter emitter(scenario, false);
   return emitter.body();
 }
 
 std::string node_batch_driver() {
   return std::string(kRequires) + kHarness + kDriver;
+}
+
+std::string node_batch_replay() {
+  return kReplay;
 }
 
 }  // namespace acx::backends

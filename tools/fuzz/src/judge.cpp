@@ -3,16 +3,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <chrono>
-#include <cstdlib>
-
 #include "acx/model/comparability.h"
 #include "acx/trace/canonical.h"
 
 namespace acx::fuzz {
 
 Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
-                const std::string& source, const model::RunOptions& options) {
+                const std::string& source, const model::RunOptions& options,
+                std::optional<std::size_t> max_choice_points) {
   Judgement out;
   const model::Comparability comparable = model::comparability(s, profile);
   out.projection = comparable.projection;
@@ -25,13 +23,21 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
   }
   // A program the model cannot finish (it never ends, or uses a name before binding it) is not run:
   // a runtime would hang on it until the time limit.
-  if (const model::Prediction p = model::predict(s, profile, options);
-      p.status != model::RunStatus::Completed && p.status != model::RunStatus::Stopped) {
+  const model::Prediction p = model::predict(s, profile, options);
+  if (p.status != model::RunStatus::Completed && p.status != model::RunStatus::Stopped) {
     out.kind = Judgement::Kind::Invalid;
     out.report = fmt::format("{}: {}", source, model::describe(p.status));
     return out;
-  } else if (!p.events.empty() && p.events.back().kind == trace::EventKind::Exit &&
-             p.events.back().code == 7) {
+  }
+  if (max_choice_points && p.choice_points > *max_choice_points) {
+    // Random programs only: so many orders left open that the search for the observed one could
+    // give up before deciding (SearchLimits::max_runs); such programs are not judged.
+    out.kind = Judgement::Kind::Invalid;
+    out.report =
+        fmt::format("{}: {} choice points where the spec leaves the order open", source, p.choice_points);
+    return out;
+  }
+  if (!p.events.empty() && p.events.back().kind == trace::EventKind::Exit && p.events.back().code == 7) {
     // `uncaught.handler`: a throwing 'uncaughtException' listener ends the process with code 7
     // without emitting 'exit', so no harness can print a trace to compare.
     out.kind = Judgement::Kind::Invalid;
@@ -39,9 +45,7 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
         fmt::format("{}: ends by a throwing 'uncaughtException' listener (exit 7, no trace)", source);
     return out;
   }
-  const auto t0 = std::chrono::steady_clock::now();
   auto result = backend.run(s, source);
-  const auto t1 = std::chrono::steady_clock::now();
   if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
     out.kind = Judgement::Kind::BackendFailure;
     out.report = failure->message;
@@ -53,11 +57,6 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
   limits.projection = comparable.projection;
   const model::MatchResult m =
       model::match(s, profile, trace::project(out.observed->events, comparable.projection), options, limits);
-  const auto t2 = std::chrono::steady_clock::now();
-  if (std::getenv("ACX_DEBUG_TIMING"))
-    fmt::print(stderr, "judge {}: run {:.1f} ms, match {:.1f} ms ({} runs)\n", source,
-               std::chrono::duration<double, std::milli>(t1 - t0).count(),
-               std::chrono::duration<double, std::milli>(t2 - t1).count(), m.runs);
   switch (m.outcome) {
     case model::MatchOutcome::Match:
       return out;

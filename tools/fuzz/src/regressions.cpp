@@ -14,31 +14,32 @@ namespace {
 constexpr const char* kSeparator = "// ---- regression ----";
 }
 
-std::variant<std::vector<Regression>, std::string> read_regressions(const std::string& file) {
-  std::vector<Regression> out;
+Regressions read_regressions(const std::string& file) {
+  Regressions out;
   std::ifstream in(file);
   if (!in) return out;
   std::string line, text;
   int number = 0, first = 1;
-  const auto flush = [&]() -> std::optional<std::string> {
-    if (text.find_first_not_of(" \t\n") == std::string::npos) return std::nullopt;
+  const auto flush = [&] {
+    if (text.find_first_not_of(" \t\n") == std::string::npos) return;
     const std::string where = fmt::format("{}:{}", file, first);
     auto parsed = scenario::parse(text, where);
-    if (!parsed.ok()) return parsed.error().to_string();
-    out.push_back({where, parsed.scenario()});
-    return std::nullopt;
+    if (parsed.ok())
+      out.entries.push_back({where, parsed.scenario()});
+    else
+      out.errors.push_back(parsed.error().to_string());
   };
   while (std::getline(in, line)) {
     ++number;
     if (line == kSeparator) {
-      if (auto error = flush()) return *error;
+      flush();
       text.clear();
       first = number + 1;
       continue;
     }
     text += line + "\n";
   }
-  if (auto error = flush()) return *error;
+  flush();
   return out;
 }
 

@@ -5,6 +5,75 @@
 
 namespace acx::fuzz {
 
+namespace {
+
+/// Removes the n-th statement in pre-order (n counts down); true when it was found.
+bool remove_nth(scenario::Block& block, std::size_t& n) {
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    if (n == 0) {
+      block.erase(block.begin() + static_cast<std::ptrdiff_t>(i));
+      return true;
+    }
+    --n;
+    for (auto& inner : block[i].blocks)
+      if (remove_nth(inner, n)) return true;
+  }
+  return false;
+}
+
+/// Replaces the n-th statement by the statements of its first block (`run { a } -> a`).
+bool unwrap_nth(scenario::Block& block, std::size_t& n) {
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    if (n == 0) {
+      if (block[i].blocks.empty()) return false;
+      scenario::Block inner = block[i].blocks.front();
+      block.erase(block.begin() + static_cast<std::ptrdiff_t>(i));
+      block.insert(block.begin() + static_cast<std::ptrdiff_t>(i), inner.begin(), inner.end());
+      return true;
+    }
+    --n;
+    for (auto& inner : block[i].blocks)
+      if (unwrap_nth(inner, n)) return true;
+  }
+  return false;
+}
+
+std::size_t count_statements(const scenario::Block& block) {
+  std::size_t n = block.size();
+  for (const auto& st : block)
+    for (const auto& inner : st.blocks) n += count_statements(inner);
+  return n;
+}
+
+}  // namespace
+
+scenario::Scenario remove_statements(scenario::Scenario s,
+                                     const std::function<bool(const scenario::Scenario&)>& still_fails,
+                                     std::size_t max_tries, ShrinkResult& stats) {
+  std::size_t budget = max_tries;
+  for (bool progressed = true; progressed && budget > 0;) {
+    progressed = false;
+    const std::size_t total = count_statements(s.body);
+    for (int edit = 0; edit < 2 && !progressed; ++edit) {
+      for (std::size_t k = 0; k < total && budget > 0; ++k) {
+        scenario::Scenario candidate = s;
+        std::size_t n = k;
+        if (!(edit == 0 ? remove_nth(candidate.body, n) : unwrap_nth(candidate.body, n))) continue;
+        if (scenario::check(candidate)) continue;  // a name it removed is still used
+        --budget;
+        ++stats.tries;
+        if (still_fails(candidate)) {
+          s = std::move(candidate);
+          ++stats.steps;
+          progressed = true;
+          break;
+        }
+      }
+    }
+  }
+  return s;
+}
+
 ShrinkResult shrink(const rc::Shrinkable<scenario::Scenario>& failing,
                     const std::function<bool(const scenario::Scenario&)>& still_fails,
                     std::size_t max_tries) {
@@ -20,7 +89,8 @@ ShrinkResult shrink(const rc::Shrinkable<scenario::Scenario>& failing,
       ++out.tries;
       scenario::Scenario s = candidate->value();
       lock.unlock();
-      const bool fails = !scenario::check(s) && still_fails(s);
+      const bool valid = !scenario::check(s);
+      const bool fails = valid && still_fails(s);
       lock.lock();
       if (fails) {
         current = *candidate;
@@ -30,8 +100,13 @@ ShrinkResult shrink(const rc::Shrinkable<scenario::Scenario>& failing,
       }
     }
   }
-  std::lock_guard lock(generation_mutex());
-  out.minimal = current.value();
+  {
+    std::lock_guard lock(generation_mutex());
+    out.minimal = current.value();
+  }
+  // RapidCheck shrinks each choice of the generator, which cannot take a statement out of the
+  // middle of a block: a statement-level pass (delta debugging on the AST) finishes the job.
+  out.minimal = remove_statements(std::move(out.minimal), still_fails, max_tries, out);
   return out;
 }
 

@@ -18,4 +18,8 @@ std::string emit_node_batch_body(const scenario::Scenario& scenario);
 /// The batch driver: a CommonJS program that runs many programs in one runtime process.
 std::string node_batch_driver();
 
+/// A CommonJS program that runs the driver beside it on the programs of the file `input` beside it,
+/// sending each after the trace of the one before, as acx does (`acx emit --batch`).
+std::string node_batch_replay();
+
 }  // namespace acx::backends

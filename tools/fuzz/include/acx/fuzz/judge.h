@@ -31,7 +31,13 @@ struct Judgement {
 
 /// Runs `s` on `backend` and searches the model's executions under `profile` for the observed trace
 /// (or its stores projection, `capabilities.projection`).
+/// `max_choice_points` (random programs): a program with more choice points in its first model
+/// execution is Invalid, not judged.
 Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
-                const std::string& source, const model::RunOptions& options = {});
+                const std::string& source, const model::RunOptions& options = {},
+                std::optional<std::size_t> max_choice_points = std::nullopt);
+
+/// The choice points random programs may have (2^14 orders stay under the search's default limit).
+inline constexpr std::size_t kRandomProgramChoicePoints = 14;
 
 }  // namespace acx::fuzz

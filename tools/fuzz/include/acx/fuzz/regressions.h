@@ -3,7 +3,6 @@
 #pragma once
 
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "acx/scenario/ast.h"
@@ -15,9 +14,14 @@ struct Regression {
   scenario::Scenario scenario;
 };
 
-/// Reads the file (a missing file has no regressions); a malformed entry is an error with its
-/// location.
-std::variant<std::vector<Regression>, std::string> read_regressions(const std::string& file);
+struct Regressions {
+  std::vector<Regression> entries;
+  /// One per malformed entry, with its location; the entries after it are still read.
+  std::vector<std::string> errors;
+};
+
+/// Reads the file (a missing file has no regressions).
+Regressions read_regressions(const std::string& file);
 
 /// Appends one scenario (printed canonically) to the file.
 bool append_regression(const std::string& file, const scenario::Scenario& s);

@@ -17,8 +17,15 @@ struct ShrinkResult {
 };
 
 /// Greedy descent: takes the first shrink of the current program that still fails, and starts over
-/// from its own shrinks, until none fails or `max_tries` candidates were tried.
+/// from its own shrinks, until none fails or `max_tries` candidates were tried; then removes
+/// statements one by one (remove_statements).
 ShrinkResult shrink(const rc::Shrinkable<scenario::Scenario>& failing,
                     const std::function<bool(const scenario::Scenario&)>& still_fails, std::size_t max_tries);
+
+/// The statement-level pass of shrink(): removes single statements, and replaces statements by the
+/// statements of their block, while the program still fails.
+scenario::Scenario remove_statements(scenario::Scenario s,
+                                     const std::function<bool(const scenario::Scenario&)>& still_fails,
+                                     std::size_t max_tries, ShrinkResult& stats);
 
 }  // namespace acx::fuzz
