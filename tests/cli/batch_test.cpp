@@ -5,11 +5,16 @@
 #include <rapidcheck/boost_test.h>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 
 #include "acx/backends/backend.h"
 #include "acx/fuzz/judge.h"
 #include "acx/fuzz/program_gen.h"
+#include "acx/model/comparability.h"
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
 #include "acx/trace/canonical.h"
@@ -53,6 +58,19 @@ bool uses(const scenario::Block& b, const std::function<bool(scenario::Op)>& wan
     if (wanted(st.op)) return true;
     for (const auto& inner : st.blocks)
       if (uses(inner, wanted)) return true;
+  }
+  return false;
+}
+
+/// Whether a hook callback body of `b` throws somewhere.
+bool throws_in_hook(const scenario::Block& b) {
+  for (const auto& st : b) {
+    for (const auto& inner : st.blocks) {
+      if (st.op == scenario::Op::CreateHook &&
+          uses(inner, [](scenario::Op op) { return op == scenario::Op::Throw; }))
+        return true;
+      if (throws_in_hook(inner)) return true;
+    }
   }
   return false;
 }
@@ -101,6 +119,47 @@ BOOST_AUTO_TEST_CASE(a_program_that_hangs_the_driver_costs_only_itself) {
   BOOST_TEST((std::get<backends::BackendFailure>(hung).kind == backends::BackendFailure::Kind::TimedOut));
   BOOST_TEST(canonical(session->run(ok, "ok")) == canonical(quick.run(ok, "ok")));
   BOOST_TEST(session->starts() == 2u);
+}
+
+// Every case of conformance/cases, one after another in one batch driver (in file order, so that
+// a case that leaves something behind meets the cases after it), gives the trace it gives alone.
+// Where timers or immediates race (`loop.timers.unordered`), the two may differ, but both must be
+// traces the model allows.
+BOOST_AUTO_TEST_CASE(every_case_in_one_batch_gives_its_trace_alone) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(ACX_SOURCE_DIR "/conformance/cases"))
+    if (entry.path().extension() == ".acx") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  auto session = node().batch();
+  BOOST_REQUIRE(session);
+  std::size_t compared = 0, hook_throwers = 0;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    const scenario::Scenario s = parse(text.str());
+    if (!model::comparability(s, node_profile()).supported()) continue;
+    if (throws_in_hook(s.body)) ++hook_throwers;
+    const auto alone = node().run(s, file.string());
+    const auto batched = session->run(s, file.string());
+    BOOST_TEST_CONTEXT(file.filename().string()) {
+      BOOST_REQUIRE(std::holds_alternative<trace::Trace>(alone));
+      BOOST_REQUIRE(std::holds_alternative<trace::Trace>(batched));
+      const auto a = canonical(alone), b = canonical(batched);
+      ++compared;
+      if (a == b) continue;
+      BOOST_TEST(uses(s.body, [](scenario::Op op) {
+        return op == scenario::Op::SetTimeout || op == scenario::Op::SetInterval ||
+               op == scenario::Op::SetImmediate;
+      }));
+      BOOST_TEST((model::match(s, node_profile(), a).outcome == model::MatchOutcome::Match));
+      BOOST_TEST((model::match(s, node_profile(), b).outcome == model::MatchOutcome::Match));
+    }
+  }
+  BOOST_TEST(compared > 200u);
+  // Only a hook callback that throws ends the driver (Node calls process.exit: hooks.callback-throws);
+  // no case crashed or hung it.
+  BOOST_TEST(session->starts() <= 1 + hook_throwers);
 }
 
 // The batch trace of a program equals its trace alone. Only timers and immediates let a runtime

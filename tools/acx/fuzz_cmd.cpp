@@ -281,8 +281,14 @@ int cmd_fuzz(const FuzzOptions& o) {
         ++unsupported;
       } else if (j.kind == Judgement::Kind::BackendFailure) {
         ++failed;
+        // Kept for study: a runtime that crashed or hung on a program the model finishes.
+        const fs::path dir = fs::path(o.output_dir) / fmt::format("failure-{}-{}", o.seed, index);
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        std::ofstream(dir / "program.acx") << scenario::print(s);
+        std::ofstream(dir / "failure.txt") << j.report << "\n";
         std::lock_guard lock(found_mutex);
-        found.push_back({index, "backend failure", "", j.report});
+        found.push_back({index, "backend failure", dir.string(), j.report});
       } else if (record(runner, index, *shrinkable, s, j)) {
         ++failed;
       } else {

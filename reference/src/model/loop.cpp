@@ -150,12 +150,18 @@ void Machine::run_timer(const Timer& timer) {
 void Machine::check_phase() {
   // `hooks.destroy-queue`: queued destroys are emitted first (a native immediate), then the immediates
   // that were queued when the phase started (`loop.check`), each followed by a drain.
-  if (!destroy_queue_.empty()) {
+  const bool native = !destroy_queue_.empty();
+  if (native) {
     const auto ids = std::move(destroy_queue_);
     destroy_queue_.clear();
     for (AsyncId id : ids) emit_each(&HookState::destroy, EventKind::Destroy, id);
-    drain();  // the native immediate's callback scope closes
   }
+  // `loop.check-drain` (variation point): the native immediates' callback scope closes, which
+  // drains what an abandoned drain left (`uncaught.handled`): on every check phase (Node 12..24),
+  // only when native immediates ran (Node 26), or never (Node 10).
+  if (profile_.check_drain == CheckDrain::Always ||
+      (profile_.check_drain == CheckDrain::NativeImmediates && native))
+    drain();
   auto batch = std::move(immediates_);
   immediates_.clear();
   for (const Immediate& imm : batch) {

@@ -124,6 +124,9 @@ RunStatus Machine::run() {
       main_drain_ = true;
       drain();
       main_drain_ = false;
+      // `uncaught.handled`: a drain the main script's leftovers abandoned is no phase whose next
+      // callback would run first; what it left waits for the next callback scope to close.
+      interrupted_ = false;
       stack_.clear();
       while (!timers_.empty() || !immediates_.empty() || !destroy_queue_.empty()) {
         timers_phase();

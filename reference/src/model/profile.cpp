@@ -86,12 +86,14 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                                 "function.await-throwaway",
                                                 "rejection.unhandled-mode",
                                                 "rejection.listener-context",
-                                                "rejection.listener-throw",
+                                                "rejection.processing",
                                                 "promise.resolve-early",
+                                                "promise.self-resolution",
                                                 "uncaught.after-zero",
                                                 "uncaught.tick-leftovers",
                                                 "promise.hook",
                                                 "timer.list-resource",
+                                                "loop.check-drain",
                                                 "loop.drain-after",
                                                 "loop.main-drain-context",
                                                 "tick.destroy",
@@ -134,10 +136,13 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
     p.rejection_ids =
         pick<RejectionIds>(points, "rejection.listener-context",
                            {{"promise", RejectionIds::Promise}, {"drain", RejectionIds::Drain}}, p.evidence);
-    p.rejection_rest_dropped = pick<bool>(points, "rejection.listener-throw",
-                                          {{"rest-later", false}, {"rest-dropped", true}}, p.evidence);
+    p.rejection_snapshot =
+        pick<bool>(points, "rejection.processing", {{"one-by-one", false}, {"snapshot", true}}, p.evidence);
     p.resolve_early = pick<bool>(points, "promise.resolve-early",
                                  {{"at-settle", false}, {"at-resolve-and-settle", true}}, p.evidence);
+    p.self_resolution_twice =
+        pick<bool>(points, "promise.self-resolution",
+                   {{"at-rejection", false}, {"at-resolve-and-rejection", true}}, p.evidence);
     p.after_zero = pick<AfterZero>(points, "uncaught.after-zero",
                                    {{"none", AfterZero::None},
                                     {"immediates", AfterZero::Immediates},
@@ -155,6 +160,11 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
     p.timer_list =
         pick<TimerList>(points, "timer.list-resource",
                         {{"none", TimerList::None}, {"timerwrap", TimerList::TimerWrap}}, p.evidence);
+    p.check_drain = pick<CheckDrain>(points, "loop.check-drain",
+                                     {{"always", CheckDrain::Always},
+                                      {"native-immediates", CheckDrain::NativeImmediates},
+                                      {"never", CheckDrain::Never}},
+                                     p.evidence);
     p.drain_per_batch =
         pick<bool>(points, "loop.drain-after", {{"callback", false}, {"batch", true}}, p.evidence);
     p.main_drain_in_root =

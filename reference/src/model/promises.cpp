@@ -75,12 +75,17 @@ void Machine::multiple_resolves(std::size_t p) {
 
 void Machine::resolve_unchecked(std::size_t p, const RValue& value) {
   if (value.is_thenable()) {
+    const bool itself = value.ref == RValue::Ref::Promise && value.index == p;
     // `promise.resolve-early` (variation point): Node 10..12's V8 runs the promise hook's resolve
-    // part when the resolve function is called, whatever the value (and again at settlement).
-    if (profile_.resolve_early && reports_settlement()) {
+    // part when the resolve function is called, whatever the value (and again at settlement);
+    // `promise.self-resolution` (variation point): Node 14..16's for a promise resolved with itself.
+    if ((profile_.resolve_early || (itself && profile_.self_resolution_twice)) && reports_settlement()) {
       track_lazily(p);
       emit_each(&HookState::promise_resolve, EventKind::PromiseResolve, promises_[p].id);
     }
+    // `promise.adopt`: a promise resolved with itself is rejected at once with a TypeError
+    // (ECMAScript Promise Resolve Functions: "Chaining cycle detected").
+    if (itself) return settle(p, PromiseState::State::Rejected, RValue::failure("TypeError"));
     // `promise.adopt`: resolving with a promise or thenable settles nothing yet and reports
     // nothing; it queues a job that calls the thenable's then with fresh resolving functions.
     Job job{Job::Kind::ResolveThenable};
@@ -353,11 +358,22 @@ bool Machine::process_rejections() {
   // reported to 'unhandledRejection' listeners, in the rejected promise's context; with none, it
   // becomes an uncaught exception.
   bool any = false;
-  std::size_t count = pending_rejections_.size();
+  // `rejection.processing` (variation point): Node >= 20 first take every rejection still unhandled
+  // out of the queue, and report each of them; Node 10..18 take one at a time and skip a promise
+  // that got a handler meanwhile, also from a listener of this processing.
+  const bool snapshot = profile_.rejection_snapshot;
+  std::deque<PendingRejection> taken;
+  if (snapshot) {
+    for (auto& pending : pending_rejections_)
+      if (maybe_unhandled_.erase(pending.promise)) taken.push_back(std::move(pending));
+    pending_rejections_.clear();
+  }
+  std::deque<PendingRejection>& queue = snapshot ? taken : pending_rejections_;
+  std::size_t count = queue.size();
   while (count-- > 0) {
-    const PendingRejection pending = std::move(pending_rejections_.front());
-    pending_rejections_.pop_front();
-    if (!maybe_unhandled_.erase(pending.promise)) continue;
+    const PendingRejection pending = std::move(queue.front());
+    queue.pop_front();
+    if (!snapshot && !maybe_unhandled_.erase(pending.promise)) continue;
     any = true;
     const PromiseState& p = promises_[pending.promise];
     // `rejection.listener-context` (variation point): Node 10..14 push nothing, so the listeners
@@ -388,15 +404,12 @@ bool Machine::process_rejections() {
         const Completion c = call_callback(*handler);
         if (c.kind == Completion::Kind::Throw) {
           // `uncaught.handler`: a throwing listener is reported with the promise's context gone
-          // (eid 0, tid 0, no store); the rest of this processing is abandoned.
-          stack_.clear();
+          // (eid 0, tid 0, no store: the drain's own context, which is the root's on Node 10 after
+          // the main script); the rest of this processing is abandoned.
+          if (pushed && !stack_.empty()) stack_.pop_back();
           frame_ = std::move(saved);
-          // `rejection.listener-throw` (variation point): Node >= 20 iterate over a list they took
-          // out of the queue, so the rejections still in it are never reported; Node 10..18 shift
-          // them one by one and report the rest in a later processing.
-          if (profile_.rejection_rest_dropped)
-            pending_rejections_.erase(pending_rejections_.begin(),
-                                      pending_rejections_.begin() + static_cast<std::ptrdiff_t>(count));
+          // `rejection.processing`: the rest of what Node >= 20 took out is never reported; Node
+          // 10..18 report the rest, still in the queue, in a later processing.
           uncaught(c.value);
           return true;
         }

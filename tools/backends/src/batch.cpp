@@ -16,6 +16,8 @@ namespace acx::backends {
 namespace {
 
 constexpr const char* kEndLine = "--acx-end--";
+/// Before the end line: the driver is exiting (the program called process.exit()).
+constexpr std::string_view kExitingLine = "--acx-exiting--\n";
 
 class NodeBatchSession final : public BatchSession {
  public:
@@ -49,6 +51,11 @@ class NodeBatchSession final : public BatchSession {
           fmt::format("{} batch driver: {} on {}", spec_,
                       end == Coprocess::ReadEnd::TimedOut ? "no result in time" : "ended", source),
           ""};
+    }
+    const bool exiting = out.ends_with(kExitingLine);
+    if (exiting) {
+      out.resize(out.size() - kExitingLine.size());
+      process_.reset();  // the next scenario gets a new driver
     }
     auto parsed = trace::read_jsonl(out, spec_ + " batch driver stdout");
     if (!parsed.ok()) {

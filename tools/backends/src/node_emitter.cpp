@@ -23,8 +23,8 @@ const { AsyncLocalStorage, AsyncResource } = async_hooks;
 const EventEmitter = require('events');
 )JS";
 
-// `batch` is null for a standalone program, which prints its trace at process exit; the batch
-// driver passes { write } and calls finish() itself when the program's work is done.
+// `batch` is false for a standalone program, which prints its trace at process exit; the batch
+// driver passes true, calls finish() itself when the program has ended and prints what it returns.
 constexpr const char* kHarness = R"JS(function acxHarness(batch) {
   const fs = require('fs');
   const events = [];
@@ -49,8 +49,13 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
   // for a top level that threw (`uncaught.handled`); the after Node emits when the driver's
   // callback returns, once the top level has returned, is the driver's (`trace.batch`).
   let topReturned = false;
-  const drivers = (e) => batch && e.id === root && (e.event !== 'after' || topReturned);
-  const record = (e) => { if (!drivers(e)) { e.scoped = depth > 0; events.push(e); } };
+  // Resources the driver makes while the program runs (acx.outside): a process running the
+  // program alone has none, so neither their events nor the scenario's hook bodies for them exist.
+  let driverCode = false;
+  const driverIds = new Set();
+  const drivers = (event, asyncId) =>
+    batch && (driverIds.has(asyncId) || (asyncId === root && (event !== 'after' || topReturned)));
+  const record = (e) => { e.scoped = depth > 0; events.push(e); };
   function write(text) {
     // Hosts without a process stdout (workerd) install their own writer (Node 10 has no globalThis).
     if (typeof globalThis !== 'undefined' && globalThis.__acxWrite) return globalThis.__acxWrite(text);
@@ -71,41 +76,45 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
       lines.push(JSON.stringify(e));
     }
     lines.push(JSON.stringify({ event: 'exit', code }));
-    (batch ? batch.write : write)(lines.join('\n') + '\n');
-    // Reset for the next program of a batch: no hook and no store of this one stays enabled.
-    if (batch) {
-      for (const h of hooks) h.disable();
-      for (const a of storages) a.disable();
-    }
+    const text = lines.join('\n') + '\n';
+    if (!batch) return write(text);
+    // Reset for the next program of a batch: no hook and no store of this one stays enabled, and
+    // whatever it left (microtasks after a fatal exception) can switch none on again. The driver
+    // prints the trace.
+    kill();
+    return text;
+  }
+  function kill() {
+    dead = true;
+    for (const h of hooks) h.disable();
+    for (const a of storages) inert(a);
   }
   if (!batch) process.on('exit', finish);
   let dead = false;
-  let enabled = false;  // some hook of the program was enabled
+  // A store that can no longer be switched on: run, exit and enterWith only call through.
+  const inert = (a) => {
+    a.disable();
+    a.run = (store, fn, ...args) => fn(...args);
+    a.exit = (fn, ...args) => fn(...args);
+    a.enterWith = () => {};
+  };
   return {
     finish,
-    // The program ended as its process would have (batch driver): what it left must not switch
-    // hooks or stores on again for the programs after it.
     // Runs driver code (the batch driver's own immediate) as not scenario code, also when a
     // scenario callback is on the stack (`trace.scope`).
     outside(fn) {
       const saved = depth;
       depth = 0;
-      try { return fn(); } finally { depth = saved; }
+      driverCode = true;
+      try { return fn(); } finally { depth = saved; driverCode = false; }
     },
     processOn(event, listener) {
       if (!dead) process.on(event, listener);
     },
-    kill() {
-      dead = true;
-      for (const a of storages) {
-        a.run = (store, fn, ...args) => fn(...args);
-        a.exit = (fn, ...args) => fn(...args);
-        a.enterWith = () => {};
-      }
-    },
     storage(a) {
       storages.push(a);
-      if (dead) a.disable();  // made by what a finished program left (batch driver)
+      // Made by what a finished program left (batch driver): inert from the start.
+      if (dead) inert(a);
       return a;
     },
     // A hook records its events, then runs the scenario's body for that callback, if any.
@@ -113,6 +122,7 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
       const h = {};
       if (callbacks.includes('init')) {
         h.init = (asyncId, type, trigger, resource) => {
+          if (driverCode) return;
           retained.push(resource);
           record({ event: 'init', hook: name, id: id(asyncId), type: String(type), trigger: id(trigger),
                    eid: id(async_hooks.executionAsyncId()) });
@@ -122,6 +132,8 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
       for (const cb of ['before', 'after', 'destroy', 'promiseResolve']) {
         if (callbacks.includes(cb)) {
           h[cb] = (asyncId) => {
+            // The driver's events reach neither the trace nor the scenario's body for them.
+            if (drivers(cb, asyncId)) return;
             record({ event: cb, hook: name, id: id(asyncId) });
             if (bodies[cb]) bodies[cb]();
           };
@@ -131,7 +143,7 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
       hooks.push(created);
       // After kill() (batch driver) a hook of this program can no longer be switched on.
       return {
-        enable() { if (!dead) { created.enable(); enabled = true; } return this; },
+        enable() { if (!dead) created.enable(); return this; },
         disable() { created.disable(); return this; },
       };
     },
@@ -145,7 +157,6 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
     // Async functions and await: scenario code is on the stack between the start or a resumption
     // and the next await or the end.
     enter() { depth++; entered.add(async_hooks.executionAsyncId()); },
-    enabledHooks() { return enabled; },
     leave() { depth--; },
     keep(p) { retained.push(p); return p; },
     observe(label, stores, ...caught) {
@@ -173,23 +184,25 @@ constexpr const char* kHarness = R"JS(function acxHarness(batch) {
     done() { depth--; },
     // The batch driver: the top level returned (it did not throw).
     returned() { topReturned = true; },
+    // The batch driver: a resource of its own, made in outside().
+    hide(asyncId) { driverIds.add(asyncId); },
   };
 }
 )JS";
 
 // The batch driver (spec/harness.md `trace.batch`): reads programs from standard input, each a line
 // with its length in bytes and then its body (emit_node_batch_body), runs one at a time and prints
-// each trace followed by a line `--acx-end--`. A program is done when no timer, interval or
-// immediate of its own is pending and the ticks and microtasks it left have run, which is when a
-// process running it alone would exit. Then its hooks and stores are disabled and its process
-// listeners removed.
+// each trace followed by a line `--acx-end--`. A program ends where a process running it alone
+// would exit: when none of its timers, intervals and immediates is left and the ticks and
+// microtasks after them have run, or at an exception no listener of the program takes. What the
+// driver does on its own while a program runs is hidden from the program's hooks.
 constexpr const char* kDriver = R"JS(
 {
   const fs = require('fs');
   const real = { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate };
-  const live = new Set();
+  const live = new Set();  // the program's timers, intervals and immediates not yet run or cleared
   const doomed = new Set();  // left by a program that ended with an uncaught exception
-  let running = null;  // { acx, checking }: the program being run
+  let running = null;  // { acx, checking, exceptions }: the program being run
   let input = Buffer.alloc(0);
   const writeAll = (text) => {
     const buffer = Buffer.from(text);
@@ -197,24 +210,31 @@ constexpr const char* kDriver = R"JS(
       try { off += fs.writeSync(1, buffer, off); } catch (e) { if (e.code !== 'EAGAIN') throw e; }
     }
   };
-  // Idle means: no timer, interval or immediate of the program pending at a turn of the check
-  // phase scheduled after its last callback. Ticks and microtasks drain before the check phase,
-  // and Node's native immediates (destroy events) run before the JS ones, so one turn suffices,
-  // unless an uncaught exception was taken meanwhile: Node then runs the ticks left only after the
-  // immediate it queues, which may come after this check, so the check is made again. A check
-  // left by a program that ended meanwhile does nothing for the next one.
+  // Ended means: none of the program's timers, intervals or immediates is pending at a turn of the
+  // check phase scheduled after its last callback. Ticks and microtasks drain before the check
+  // phase, and Node's native immediates (destroy events) run before the JS ones, so one turn
+  // suffices, unless an uncaught exception was taken meanwhile: Node then runs the ticks left only
+  // after the immediate it queues, which may come after this check, so the check is made again.
+  // The check's immediate is the driver's: acx.outside() hides it from the program's hooks.
   const maybeDone = () => {
     const program = running;
     if (!program || live.size !== 0 || program.checking) return;
     program.checking = true;
     const exceptions = program.exceptions;
-    program.acx.outside(() => real.setImmediate(() => {
+    const check = program.acx.outside(() => real.setImmediate(() => {
       if (running !== program) return;
       program.checking = false;
       if (live.size !== 0) return;
-      if (program.exceptions === exceptions) finish(); else maybeDone();
+      if (program.exceptions === exceptions) finish(0); else maybeDone();
     }));
+    program.acx.hide(check[asyncIdSymbol]);
   };
+  // Where Node keeps a timer's or immediate's async id (lib/internal/timers.js: async_id_symbol, described 'asyncId').
+  const asyncIdSymbol = (() => {
+    const probe = real.setImmediate(() => {});
+    real.clearImmediate(probe);
+    return Object.getOwnPropertySymbols(probe).find((s) => String(s) === 'Symbol(asyncId)');
+  })();
   const once = (name) => (cb, ...args) => {
     const h = real[name](function (...a) {
       if (doomed.delete(h)) return;
@@ -246,21 +266,22 @@ constexpr const char* kDriver = R"JS(
   // 26), and no program has to restart the driver for having observed it.
   if (async_hooks.executionAsyncResource) async_hooks.executionAsyncResource();
   const events = ['uncaughtException', 'unhandledRejection'];
-  function finish(code) {
+  function finish(code, exiting = false) {
     const { acx } = running;
     running = null;
-    acx.finish(code || 0);
+    const trace = acx.finish(code);
     // A hook enabled without callbacks installs Node's promise hook, and disabling it does not
     // uninstall it (lib/internal/async_hooks.js: enable() always calls updatePromiseHookMode(),
     // disable() calls disableHooks() only if a callback was counted), so later programs would see
     // promises tracked. A hook with a callback, enabled and disabled, uninstalls it a microtask
     // later, before the next program arrives: each program starts as in a process of its own.
-    if (acx.enabledHooks()) async_hooks.createHook({ init() {} }).enable().disable();
-    if (code) {
+    async_hooks.createHook({ init() {} }).enable().disable();
+    for (const name of events)
+      for (const l of process.listeners(name)) if (l !== fatal) process.removeListener(name, l);
+    if (code && !exiting) {
       // Clearing an immediate from inside Node's handling of an exception thrown by another one
       // can leave Node's immediate queue stuck: what the program left runs as no-ops instead, and
-      // its timers are cleared from a later turn.
-      acx.kill();
+      // its timers are cleared from a later turn (no hook of the program is enabled any more).
       const left = [...live];
       live.clear();
       for (const h of left) doomed.add(h);
@@ -268,14 +289,13 @@ constexpr const char* kDriver = R"JS(
         for (const h of left) if (typeof h.refresh === 'function') { real.clearTimeout(h); doomed.delete(h); }
       }, 0);
     }
-    for (const name of events)
-      for (const l of process.listeners(name)) if (l !== fatal) process.removeListener(name, l);
-    // The next program starts from a later turn of the loop, once what disabling the hooks left
-    // (V8's promise hook goes a microtask later) is done: acx sends it only after this trace.
-    if (input.length > 0) real.setTimeout(pump, 1);
+    if (exiting) return writeAll(trace + '--acx-exiting--\n--acx-end--\n');
+    writeAll(trace + '--acx-end--\n');
+    // acx sends the next program only after this trace; one sent ahead (by hand) is read too.
+    read();
   }
   function start(body) {
-    const acx = acxHarness({ write: (text) => writeAll(text + '--acx-end--\n') });
+    const acx = acxHarness(true);
     running = { acx, checking: false, exceptions: 0 };
     // A Function body sees only globals: what a program uses besides them comes as parameters.
     const program = new Function('acx', 'async_hooks', 'AsyncLocalStorage', 'AsyncResource', 'EventEmitter',
@@ -291,17 +311,34 @@ constexpr const char* kDriver = R"JS(
       maybeDone();
     }
   }
-  function pump() {
-    if (running) return;
+  // Standard input is read with fs.read, not as a stream: a stream's machinery would queue a tick
+  // after the callback that starts the program, with the program's hooks enabled. The program runs
+  // inside the read's callback, which stands for the main script.
+  const chunk = Buffer.alloc(1 << 16);
+  function read() {
     const newline = input.indexOf(10);
-    if (newline < 0) return;
-    const length = Number(input.slice(0, newline).toString());
-    if (input.length < newline + 1 + length) return;
-    const body = input.slice(newline + 1, newline + 1 + length).toString();
-    input = input.slice(newline + 1 + length);
-    start(body);
+    if (newline >= 0) {
+      const length = Number(input.slice(0, newline).toString());
+      if (input.length >= newline + 1 + length) {
+        const body = input.slice(newline + 1, newline + 1 + length).toString();
+        input = input.slice(newline + 1 + length);
+        // From a later turn, as the next read's callback would be.
+        return real.setImmediate(() => start(body));
+      }
+    }
+    fs.read(0, chunk, 0, chunk.length, null, (error, n) => {
+      if (error && error.code === 'EAGAIN') return real.setTimeout(read, 1);
+      if (error || n === 0) return;  // standard input closed: the driver is done
+      input = Buffer.concat([input, chunk.slice(0, n)]);
+      const newline = input.indexOf(10);
+      const length = newline < 0 ? -1 : Number(input.slice(0, newline).toString());
+      if (newline < 0 || input.length < newline + 1 + length) return read();
+      const body = input.slice(newline + 1, newline + 1 + length).toString();
+      input = input.slice(newline + 1 + length);
+      start(body);
+    });
   }
-  process.stdin.on('data', (chunk) => { input = Buffer.concat([input, chunk]); pump(); });
+  read();
   // An exception no listener of the program takes would end a process running the program alone,
   // with exit code 1, right here: the trace ends the same way. What the program left is made inert
   // (its timers cleared, its hooks and stores unable to come back), and its last ticks and
@@ -312,6 +349,10 @@ constexpr const char* kDriver = R"JS(
     if (process.listenerCount('uncaughtException') === 1) finish(1);
   };
   process.on('uncaughtException', fatal);
+  // process.exit() during a program (Node's answer to a hook callback that throws:
+  // `hooks.callback-throws`) ends the driver: the trace ends as the program's process would, and
+  // the line `--acx-exiting--` tells acx to start a new driver.
+  process.on('exit', (code) => { if (running) finish(code, true); });
 }
 )JS";
 
@@ -382,7 +423,7 @@ class Emitter {
                     source, scenario_.header.id.empty() ? "" : " (" + scenario_.header.id + ")");
     out += kRequires;
     out += kHarness;
-    out += "const acx = acxHarness(null);\n";
+    out += "const acx = acxHarness(false);\n";
     out += body();
     return out;
   }

@@ -47,6 +47,18 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
   }
   auto result = backend.run(s, source);
   if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+    // A runtime that never ends is wrong only if the spec makes every order end: the first order
+    // did, but another one the spec leaves open may not (an interval whose own clearInterval meets
+    // a later binding of its name), and the runtime may have taken that one.
+    if (failure->kind == backends::BackendFailure::Kind::TimedOut) {
+      const model::Enumeration all = model::enumerate(s, profile, options);
+      if (all.worst != model::RunStatus::Completed) {
+        out.kind = Judgement::Kind::Invalid;
+        out.report = fmt::format("{}: timed out on an order the spec allows, in which {}", source,
+                                 model::describe(all.worst));
+        return out;
+      }
+    }
     out.kind = Judgement::Kind::BackendFailure;
     out.report = failure->message;
     if (!failure->detail.empty()) out.report += "\n  stderr: " + failure->detail;

@@ -93,6 +93,14 @@ enum class TimerList {
   TimerWrap,  ///< Each list's libuv timer is a TIMERWRAP resource (Node 10).
 };
 
+/// spec/event-loop.md, variation point `loop.check-drain`: when the callback scope Node opens for
+/// its native immediates at the start of a check phase drains ticks and microtasks left over.
+enum class CheckDrain {
+  Always,            ///< Every check phase (Node 12..24, Bun, Deno).
+  NativeImmediates,  ///< Only when native immediates, such as queued destroys, are run (Node 26).
+  Never,             ///< Not at all: leftovers wait for the next callback (Node 10).
+};
+
 struct Profile {
   std::string name;
   std::string description;
@@ -117,11 +125,15 @@ struct Profile {
   bool await_throwaway_always = false;
   UnhandledMode unhandled_mode = UnhandledMode::Throw;  ///< `rejection.unhandled-mode`
   RejectionIds rejection_ids = RejectionIds::Promise;   ///< `rejection.listener-context`
-  /// `rejection.listener-throw`: when an 'unhandledRejection' listener throws, the rejections still
-  /// waiting in the same processing are dropped (Node >= 20) instead of reported later.
-  bool rejection_rest_dropped = false;
+  /// `rejection.processing`: a processing of unhandled rejections takes the whole queue first
+  /// (Node >= 20): a handler a listener adds does not take a rejection of that processing back, and
+  /// a throwing listener drops the rest; not one at a time (Node 10..18).
+  bool rejection_snapshot = false;
   /// `promise.resolve-early`: promiseResolve also when resolved with a thenable (Node 10..12).
   bool resolve_early = false;
+  /// `promise.self-resolution`: a promise resolved with itself reports promiseResolve when the
+  /// resolve function is called and again at the rejection (Node 10..16), not only at the rejection.
+  bool self_resolution_twice = false;
   AfterZero after_zero = AfterZero::None;  ///< `uncaught.after-zero`
   /// `uncaught.tick-leftovers`: after a handled exception in a tick, the leftover ticks and
   /// microtasks run before the destroy flush (Node 14) instead of after it.
@@ -132,8 +144,9 @@ struct Profile {
   /// `als.run-resource`: the hook model's run() makes an AsyncResource 'AsyncLocalStorage' and sets the
   /// store on it inside its runInAsyncScope (Node 12) instead of on the current resource.
   bool als_run_resource = false;
-  PromiseHook promise_hook = PromiseHook::Js;  ///< `promise.hook`
-  TimerList timer_list = TimerList::None;      ///< `timer.list-resource`
+  PromiseHook promise_hook = PromiseHook::Js;   ///< `promise.hook`
+  TimerList timer_list = TimerList::None;       ///< `timer.list-resource`
+  CheckDrain check_drain = CheckDrain::Always;  ///< `loop.check-drain`
   /// `loop.drain-after`: a drain after each timer list and immediate batch (Node 10) instead of after
   /// each callback.
   bool drain_per_batch = false;
