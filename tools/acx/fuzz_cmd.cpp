@@ -196,6 +196,8 @@ int cmd_fuzz(const FuzzOptions& o) {
         std::ofstream(dir / "program.acx") << scenario::print(s);
         std::ofstream(dir / "divergence.txt") << first.report;
         if (first.observed) std::ofstream(dir / "batch.jsonl") << trace::write_jsonl(*first.observed);
+        if (const std::string driver = runner.last_stderr(); !driver.empty())
+          std::ofstream(dir / "driver-stderr.txt") << driver;
         if (alone.observed) std::ofstream(dir / "alone.jsonl") << trace::write_jsonl(*alone.observed);
         std::lock_guard lock(found_mutex);
         found.push_back({index, "batch only", dir.string(), first.report});

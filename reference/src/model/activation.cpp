@@ -101,11 +101,11 @@ void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value)
     // promise exists; Node 10..16 after.
     if (profile_.await_resolve_first) resolve(awaited, value);
   }
-  // `function.await-throwaway` (variation point): V8 >= 7.2 makes the throwaway promise only while
-  // a promise hook is installed; without it the continuation is a reaction with no promise of its
+  // `promise.fast-paths` (variation point): V8 >= 7.2 makes the throwaway promise only while a
+  // promise hook is installed; without it the continuation is a reaction with no promise of its
   // own, which no before/after surrounds even if a hook is enabled before it runs.
   const std::size_t throwaway =
-      profile_.await_throwaway_always || promise_hook_.installed ? create_promise(awaited) : kNoPromise;
+      profile_.no_fast_paths || promise_hook_.installed ? create_promise(awaited) : kNoPromise;
   if (wrapped && !profile_.await_resolve_first) resolve(awaited, value);
   Reaction r;
   r.derived = throwaway;

@@ -800,12 +800,25 @@ void Machine::combinator(const Statement& st) {
   const std::size_t result = create_promise(std::nullopt);
   bind(st, Bound{Kind::Promise, result});
   auto shared = std::make_shared<Combinator>(Combinator{st.op, result, st.args.size()});
+  // `promise.fast-paths` (variation point): without a promise hook V8 registers the element
+  // functions on a native promise with no result promise (no init, no before/after, an empty
+  // stack when they run); with one, through then(), which makes one.
+  const bool fast = !profile_.no_fast_paths && !promise_hook_.installed;
   for (const auto& a : st.args) {
     Handler fulfil{Handler::Kind::Element};
     fulfil.combinator = shared;
     Handler reject_h{Handler::Kind::ElementReject};
     reject_h.combinator = shared;
-    then_with(bound(a.slot).index, std::move(fulfil), std::move(reject_h));
+    if (fast) {
+      Reaction r;
+      r.derived = kNoPromise;
+      r.on_fulfilled = std::move(fulfil);
+      r.on_rejected = std::move(reject_h);
+      r.frame = frame_;
+      then(bound(a.slot).index, std::move(r));
+    } else {
+      then_with(bound(a.slot).index, std::move(fulfil), std::move(reject_h));
+    }
   }
   if (st.args.empty()) {
     if (st.op == scenario::Op::PromiseAll || st.op == scenario::Op::PromiseAllSettled)

@@ -149,7 +149,7 @@ struct Handler {
   std::shared_ptr<Combinator> combinator;
 };
 
-/// Reaction::derived of an await that V8 made without a throwaway promise (`function.await-throwaway`).
+/// Reaction::derived of a reaction V8 made without a result promise (`promise.fast-paths`).
 inline constexpr std::size_t kNoPromise = static_cast<std::size_t>(-1);
 
 struct Reaction {

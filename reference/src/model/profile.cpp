@@ -83,7 +83,7 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                                 "promise.multiple-resolves",
                                                 "function.await-order",
                                                 "function.await-native",
-                                                "function.await-throwaway",
+                                                "promise.fast-paths",
                                                 "rejection.unhandled-mode",
                                                 "rejection.listener-context",
                                                 "rejection.processing",
@@ -128,8 +128,8 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                        {{"resolve-first", true}, {"throwaway-first", false}}, p.evidence);
     p.await_wraps_promises =
         pick<bool>(points, "function.await-native", {{"direct", false}, {"wrapped", true}}, p.evidence);
-    p.await_throwaway_always = pick<bool>(points, "function.await-throwaway",
-                                          {{"with-promise-hook", false}, {"always", true}}, p.evidence);
+    p.no_fast_paths =
+        pick<bool>(points, "promise.fast-paths", {{"without-hooks", false}, {"never", true}}, p.evidence);
     p.unhandled_mode =
         pick<UnhandledMode>(points, "rejection.unhandled-mode",
                             {{"throw", UnhandledMode::Throw}, {"warn", UnhandledMode::Warn}}, p.evidence);

@@ -206,7 +206,8 @@ void Machine::run_thenable_job(const Job& job) {
     }
   }
   if (profile_.als_model == AlsModel::Frame) frame_ = std::move(saved);
-  if (hooked) {
+  if (promise_hook_.installed) {  // asked when the job ends, like a reaction's (`promise.before-after`)
+    track_lazily(p);
     emit_each(&HookState::after, EventKind::After, promises_[p].id);
     if (eid() == promises_[p].id) stack_.pop_back();
   }
@@ -321,7 +322,8 @@ void Machine::run_reaction(const Job& job) {
   }
   // `promise.before-after`: before/after surround reaction jobs only, with the derived promise's id;
   // the push happens whenever the promise hook is installed, the before events only if hooks exist.
-  // Decided once: a hook enabled by the handler must not get an after without its before.
+  // V8 asks for the before hook when the job starts and for the after hook when it ends, so a hook
+  // enabled by the handler gets the job's after without its before (nothing was pushed).
   const bool hooked = promise_hook_.installed && derived != kNoPromise;
   if (hooked) {
     track_lazily(derived);
@@ -345,7 +347,8 @@ void Machine::run_reaction(const Job& job) {
   } else {
     resolve(derived, c.kind == Completion::Kind::Return ? c.value : RValue{});
   }
-  if (hooked) {
+  if (promise_hook_.installed && derived != kNoPromise) {
+    track_lazily(derived);
     const AsyncId id = promises_[derived].id;
     emit_each(&HookState::after, EventKind::After, id);
     if (eid() == id) stack_.pop_back();

@@ -2,7 +2,9 @@
 // program; a program that crashes or hangs it costs only itself.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "acx/backends/backend.h"
@@ -36,6 +38,9 @@ class NodeBatchSession final : public BatchSession {
       ++starts_;
     }
     const std::string body = emit_node_batch_body(scenario);
+    const std::string stderr_file = dir_.path() + "/stderr";
+    std::error_code ec;
+    const auto stderr_before = std::filesystem::file_size(stderr_file, ec);
     if (const char* log = std::getenv("ACX_DEBUG_BATCH_LOG"); log && *log)
       std::ofstream(fmt::format("{}.{}", log, static_cast<const void*>(this)), std::ios::app)
           << body.size() << "\n"
@@ -52,6 +57,13 @@ class NodeBatchSession final : public BatchSession {
                       end == Coprocess::ReadEnd::TimedOut ? "no result in time" : "ended", source),
           ""};
     }
+    last_stderr_.clear();
+    if (const auto size = std::filesystem::file_size(stderr_file, ec); !ec && size > stderr_before) {
+      constexpr std::uintmax_t kKept = 4096;
+      std::ifstream in(stderr_file, std::ios::binary);
+      in.seekg(static_cast<std::streamoff>(std::max(stderr_before, size > kKept ? size - kKept : 0)));
+      last_stderr_.assign(std::istreambuf_iterator<char>(in), {});
+    }
     const bool exiting = out.ends_with(kExitingLine);
     if (exiting) {
       out.resize(out.size() - kExitingLine.size());
@@ -66,6 +78,7 @@ class NodeBatchSession final : public BatchSession {
   }
 
   std::size_t starts() const override { return starts_; }
+  std::string last_stderr() const override { return last_stderr_; }
 
  private:
   std::string spec_;
@@ -74,6 +87,7 @@ class NodeBatchSession final : public BatchSession {
   TempDir dir_;
   std::unique_ptr<Coprocess> process_;
   std::size_t starts_ = 0;
+  std::string last_stderr_;
 };
 
 class Batched final : public Backend {
@@ -84,6 +98,7 @@ class Batched final : public Backend {
   std::variant<std::string, BackendFailure> version() override { return inner_.version(); }
   std::optional<std::string> default_profile() override { return inner_.default_profile(); }
   std::map<std::string, model::Capability> capabilities() override { return inner_.capabilities(); }
+  std::string last_stderr() const override { return session_ ? session_->last_stderr() : std::string(); }
   BackendResult run(const scenario::Scenario& scenario, const std::string& source) override {
     if (session_) {
       auto result = session_->run(scenario, source);

@@ -235,30 +235,44 @@ constexpr const char* kDriver = R"JS(
     real.clearImmediate(probe);
     return Object.getOwnPropertySymbols(probe).find((s) => String(s) === 'Symbol(asyncId)');
   })();
-  const once = (name) => (cb, ...args) => {
-    const h = real[name](function (...a) {
-      if (doomed.delete(h)) return;
-      live.delete(h);
-      try { return cb.apply(this, a); } finally { maybeDone(); }
-    }, ...args);
-    live.add(h);
-    return h;
-  };
-  const timers = {
-    setTimeout: once('setTimeout'),
-    setImmediate: once('setImmediate'),
-    setInterval: (cb, ...args) => {
-      const h = real.setInterval(function (...a) {
-        if (doomed.has(h)) return;
+  // The timer functions a program gets: they track what it has pending, and once it has ended
+  // (code it left still runs after an uncaught exception) they schedule nothing, so that nothing
+  // of it runs, or throws, during a later program.
+  const timersFor = (program) => {
+    const ended = () => running !== program;
+    const once = (name) => (cb, ...args) => {
+      if (ended()) return undefined;
+      const h = real[name](function (...a) {
+        if (doomed.delete(h)) return;
+        live.delete(h);
         try { return cb.apply(this, a); } finally { maybeDone(); }
       }, ...args);
       live.add(h);
       return h;
-    },
+    };
+    const timers = {
+      setTimeout: once('setTimeout'),
+      setImmediate: once('setImmediate'),
+      setInterval: (cb, ...args) => {
+        if (ended()) return undefined;
+        const h = real.setInterval(function (...a) {
+          if (doomed.has(h)) return;
+          try { return cb.apply(this, a); } finally { maybeDone(); }
+        }, ...args);
+        live.add(h);
+        return h;
+      },
+    };
+    for (const name of ['clearTimeout', 'clearInterval', 'clearImmediate']) {
+      timers[name] = (h) => {
+        if (ended()) return;
+        live.delete(h);
+        real[name](h);
+        maybeDone();
+      };
+    }
+    return timers;
   };
-  for (const name of ['clearTimeout', 'clearInterval', 'clearImmediate']) {
-    timers[name] = (h) => { live.delete(h); real[name](h); maybeDone(); };
-  }
   // The first executionAsyncResource() call switches Node's tracking of execution resources on for
   // the rest of the process (lib/internal/async_hooks.js: kUsesExecutionAsyncResource; getStore()
   // of the hook model calls it too). Switched on here once, it is the same for every program;
@@ -278,25 +292,28 @@ constexpr const char* kDriver = R"JS(
     async_hooks.createHook({ init() {} }).enable().disable();
     for (const name of events)
       for (const l of process.listeners(name)) if (l !== fatal) process.removeListener(name, l);
-    if (code && !exiting) {
-      // Clearing an immediate from inside Node's handling of an exception thrown by another one
-      // can leave Node's immediate queue stuck: what the program left runs as no-ops instead, and
-      // its timers are cleared from a later turn (no hook of the program is enabled any more).
-      const left = [...live];
-      live.clear();
-      for (const h of left) doomed.add(h);
-      real.setTimeout(() => {
-        for (const h of left) if (typeof h.refresh === 'function') { real.clearTimeout(h); doomed.delete(h); }
-      }, 0);
-    }
     if (exiting) return writeAll(trace + '--acx-exiting--\n--acx-end--\n');
-    writeAll(trace + '--acx-end--\n');
-    // acx sends the next program only after this trace; one sent ahead (by hand) is read too.
-    read();
+    const next = () => {
+      writeAll(trace + '--acx-end--\n');
+      // acx sends the next program only after this trace; one sent ahead (by hand) is read too.
+      read();
+    };
+    if (!code) return next();
+    // What the program left must not run during the next one: its timers and intervals are
+    // cleared; its immediates run as no-ops (clearing an immediate from inside Node's handling of
+    // an exception thrown by another one can leave Node's immediate queue stuck), and the trace
+    // goes out from an immediate queued after them (no hook of the program is enabled any more).
+    for (const h of live) {
+      if (typeof h.refresh === 'function') real.clearTimeout(h);
+      else doomed.add(h);
+    }
+    live.clear();
+    real.setImmediate(next);
   }
   function start(body) {
     const acx = acxHarness(true);
     running = { acx, checking: false, exceptions: 0 };
+    const timers = timersFor(running);
     // A Function body sees only globals: what a program uses besides them comes as parameters.
     const program = new Function('acx', 'async_hooks', 'AsyncLocalStorage', 'AsyncResource', 'EventEmitter',
                                  'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval',
@@ -313,9 +330,13 @@ constexpr const char* kDriver = R"JS(
   }
   // Standard input is read with fs.read, not as a stream: a stream's machinery would queue a tick
   // after the callback that starts the program, with the program's hooks enabled. The program runs
-  // inside the read's callback, which stands for the main script.
+  // inside the read's callback, which stands for the main script. Each read is made in the
+  // driver's own first context, so that the program starts, as a main script does, without the
+  // context frame the last program left (`microtask.resource` depends on it).
   const chunk = Buffer.alloc(1 << 16);
-  function read() {
+  const outer = new AsyncResource('acx-driver');
+  const read = () => outer.runInAsyncScope(readNext);
+  function readNext() {
     const newline = input.indexOf(10);
     if (newline >= 0) {
       const length = Number(input.slice(0, newline).toString());
@@ -343,8 +364,11 @@ constexpr const char* kDriver = R"JS(
   // with exit code 1, right here: the trace ends the same way. What the program left is made inert
   // (its timers cleared, its hooks and stores unable to come back), and its last ticks and
   // microtasks run before the next program arrives.
-  const fatal = () => {
+  const fatal = (error) => {
     if (!running) return;
+    // For whoever reads the driver's standard error: what ended the program.
+    if (process.listenerCount('uncaughtException') === 1)
+      fs.writeSync(2, 'acx batch driver: uncaught: ' + (error && error.stack ? error.stack : String(error)) + '\n');
     running.exceptions++;
     if (process.listenerCount('uncaughtException') === 1) finish(1);
   };

@@ -120,9 +120,10 @@ struct Profile {
   /// `function.await-native`: a native promise operand is awaited directly (Node >= 12) or wrapped
   /// in a new promise that adopts it (Node 10).
   bool await_wraps_promises = false;
-  /// `function.await-throwaway`: the throwaway promise of an await is made always (Node 10) or
-  /// only while V8's promise hook is installed (Node >= 12).
-  bool await_throwaway_always = false;
+  /// `promise.fast-paths`: V8's paths that make no promise while no promise hook is installed
+  /// (an await's throwaway promise, the result promises of a combinator's reactions) are taken
+  /// (Node >= 12), or never (Node 10: those promises are always made).
+  bool no_fast_paths = false;
   UnhandledMode unhandled_mode = UnhandledMode::Throw;  ///< `rejection.unhandled-mode`
   RejectionIds rejection_ids = RejectionIds::Promise;   ///< `rejection.listener-context`
   /// `rejection.processing`: a processing of unhandled rejections takes the whole queue first

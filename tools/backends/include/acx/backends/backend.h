@@ -35,6 +35,8 @@ class BatchSession {
   virtual BackendResult run(const scenario::Scenario& scenario, const std::string& source) = 0;
   /// How many times the runtime process was (re)started.
   virtual std::size_t starts() const = 0;
+  /// What the runtime wrote to its standard error during the last run (for reports; may be empty).
+  virtual std::string last_stderr() const { return {}; }
 };
 
 class Backend {
@@ -52,6 +54,9 @@ class Backend {
   virtual BackendResult run(const scenario::Scenario& scenario, const std::string& source) = 0;
   /// A batch session, for runtimes that have a batch driver (Node); null otherwise.
   virtual std::unique_ptr<BatchSession> batch() { return nullptr; }
+  /// What the runtime wrote to its standard error during the last run, where the backend keeps it
+  /// (a batch driver's): for reports of a divergence.
+  virtual std::string last_stderr() const { return {}; }
 };
 
 struct BackendOptions {
