@@ -1,6 +1,6 @@
 // Batch execution (spec/harness.md `trace.batch`): a program run by the batch driver gives the trace
 // it gives alone in its own process, and a program that ends or hangs the driver costs only itself.
-// Then the CTest property of acx fuzz: the model against real Node on random programs.
+// (The model against real runtimes on random programs: fuzz_property_test.cpp.)
 #define BOOST_TEST_MODULE batch
 #include <rapidcheck/boost_test.h>
 #include <boost/test/unit_test.hpp>
@@ -182,14 +182,4 @@ RC_BOOST_PROP(batch_traces_equal_one_process_traces, ()) {
   model::SearchLimits limits;
   RC_ASSERT(model::match(s, node_profile(), a, {}, limits).outcome == model::MatchOutcome::Match);
   RC_ASSERT(model::match(s, node_profile(), b, {}, limits).outcome == model::MatchOutcome::Match);
-}
-
-// acx fuzz as a property: the model allows what real Node does (RapidCheck prints the reproduce
-// token of a failure). RC_PARAMS="max_success=N" runs more.
-RC_BOOST_PROP(model_allows_what_node_does, ()) {
-  static auto runner = backends::batched(node());
-  const scenario::Scenario s = *finite_programs();
-  const fuzz::Judgement j = fuzz::judge(s, *runner, node_profile(), "property");
-  RC_PRE(j.kind != fuzz::Judgement::Kind::Invalid);
-  if (j.kind != fuzz::Judgement::Kind::Pass) RC_FAIL(j.report);
 }

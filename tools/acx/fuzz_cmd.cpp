@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -39,14 +40,6 @@ using fuzz::Judgement;
 namespace {
 
 constexpr int kInvalidRetries = 10;
-
-/// Random programs need few callbacks; one that needs more than this in the model (an interval
-/// whose callback throws before clearing it) never ends, and is skipped quickly.
-model::RunOptions random_program_options() {
-  model::RunOptions o;
-  o.step_limit = 2000;
-  return o;
-}
 
 /// The generated program for (seed, index), as the printer writes it and the parser reads it back,
 /// so that the minimal .acx written later is exactly what ran. `attempt` picks another program
@@ -173,22 +166,21 @@ int cmd_fuzz(const FuzzOptions& o) {
   Progress progress(o.count);
   const auto start = std::chrono::steady_clock::now();
 
+  std::atomic<std::size_t> fuzz_shrinks{0};
   // Returns whether the program counts as failed.
   const auto record = [&](backends::Backend& runner, std::size_t index,
                           const rc::Shrinkable<scenario::Scenario>& shrinkable, const scenario::Scenario& s,
                           const Judgement& first) -> bool {
     const auto still_fails = [&](const scenario::Scenario& candidate) {
-      return fuzz::judge(normalized(candidate), runner, *profile, "shrink", random_program_options(),
-                         fuzz::kRandomProgramChoicePoints)
-                 .kind == Judgement::Kind::Fail;
+      return fuzz::judge_random(normalized(candidate), runner, *profile, "shrink").kind ==
+             Judgement::Kind::Fail;
     };
     // Confirm, in a process of its own (the ground truth: no batch driver around it): a program
     // that passes there diverged only in the batch (an isolation gap of the driver, reported and
     // kept for study, the program counted by its own process's trace); one that passes on one of
     // two more runs is unstable; one that fails on all is shrunk.
     if (&runner != backend.get()) {
-      const Judgement alone = fuzz::judge(s, *backend, *profile, "alone", random_program_options(),
-                                          fuzz::kRandomProgramChoicePoints);
+      const Judgement alone = fuzz::judge_random(s, *backend, *profile, "alone");
       if (alone.kind == Judgement::Kind::Pass) {
         const fs::path dir = fs::path(o.output_dir) / fmt::format("batch-only-{}-{}", o.seed, index);
         std::error_code ec;
@@ -205,24 +197,33 @@ int cmd_fuzz(const FuzzOptions& o) {
       }
     }
     for (int again = 0; again < 2; ++again) {
-      const Judgement j = fuzz::judge(s, *backend, *profile, "confirm", random_program_options(),
-                                      fuzz::kRandomProgramChoicePoints);
+      const Judgement j = fuzz::judge_random(s, *backend, *profile, "confirm");
       if (j.kind != Judgement::Kind::Fail) {
         std::lock_guard lock(found_mutex);
         found.push_back({index, "unstable", "", first.report});
         return true;
       }
     }
+    if (fuzz_shrinks++ >= o.shrink_max) {
+      // Over the budget: kept as found.
+      const fs::path dir = fs::path(o.output_dir) / fmt::format("unshrunk-{}-{}", o.seed, index);
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+      std::ofstream(dir / "program.acx") << scenario::print(s);
+      std::ofstream(dir / "divergence.txt") << first.report;
+      std::lock_guard lock(found_mutex);
+      found.push_back({index, fmt::format("divergence (not shrunk: --shrink-max {})", o.shrink_max),
+                       dir.string(), first.report});
+      return true;
+    }
     const fuzz::ShrinkResult shrunk = fuzz::shrink(shrinkable, still_fails, o.shrink_tries);
     // Shrunk on the batch driver; the result must still fail in a process of its own, else the
     // shrinking followed a batch artifact and the program itself is the repro.
     scenario::Scenario minimal = normalized(shrunk.minimal);
-    Judgement last = fuzz::judge(minimal, *backend, *profile, "minimal", random_program_options(),
-                                 fuzz::kRandomProgramChoicePoints);
+    Judgement last = fuzz::judge_random(minimal, *backend, *profile, "minimal");
     if (last.kind != Judgement::Kind::Fail) {
       minimal = s;
-      last = fuzz::judge(minimal, *backend, *profile, "minimal", random_program_options(),
-                         fuzz::kRandomProgramChoicePoints);
+      last = fuzz::judge_random(minimal, *backend, *profile, "minimal");
     }
     const std::string id = fmt::format("{}-{}", o.seed, index);
     minimal.header.id = "fuzz/" + id;
@@ -246,7 +247,15 @@ int cmd_fuzz(const FuzzOptions& o) {
     model::SearchLimits limits;
     limits.max_runs = 200;
     const model::Enumeration allowed = model::enumerate(minimal, *profile, {}, limits);
-    write("repro.js", fuzz::repro_program(minimal, allowed.traces, (dir / "minimal.acx").string()));
+    // The repro compares what the judgement compared: the whole trace, or its stores.
+    std::vector<std::vector<trace::Event>> allowed_traces;
+    for (const auto& t : allowed.traces) {
+      auto projected = trace::project(t, last.projection);
+      if (std::find(allowed_traces.begin(), allowed_traces.end(), projected) == allowed_traces.end())
+        allowed_traces.push_back(std::move(projected));
+    }
+    write("repro.js", fuzz::repro_program(minimal, allowed_traces, (dir / "minimal.acx").string(),
+                                          {"model " + profile->name, last.projection}));
     std::lock_guard lock(found_mutex);
     found.push_back({index, last.kind == Judgement::Kind::Fail ? "divergence" : "unstable after shrinking",
                      dir.string(), last.report.empty() ? first.report : last.report});
@@ -258,7 +267,7 @@ int cmd_fuzz(const FuzzOptions& o) {
     // One batch driver per worker (spec/harness.md `trace.batch`), unless --no-batch.
     std::unique_ptr<backends::Backend> local = o.batch ? backends::batched(*backend) : nullptr;
     backends::Backend& runner = local ? *local : *backend;
-    for (std::size_t index; (index = next++) < o.count;) {
+    const auto one = [&](std::size_t index) {
       Judgement j;
       std::optional<rc::Shrinkable<scenario::Scenario>> shrinkable;
       scenario::Scenario s;
@@ -271,8 +280,7 @@ int cmd_fuzz(const FuzzOptions& o) {
           s = shrinkable->value();
         }
         s = normalized(s);
-        j = fuzz::judge(s, runner, *profile, fmt::format("program {}", index), random_program_options(),
-                        fuzz::kRandomProgramChoicePoints);
+        j = fuzz::judge_random(s, runner, *profile, fmt::format("program {}", index));
         judged = j.kind != Judgement::Kind::Invalid;
       }
       if (!judged) {
@@ -295,6 +303,17 @@ int cmd_fuzz(const FuzzOptions& o) {
         ++failed;
       } else {
         ++passed;
+      }
+    };
+    for (std::size_t index; (index = next++) < o.count;) {
+      try {
+        one(index);
+      } catch (const std::exception& e) {
+        // A bug of acx itself (the generator, the printer): reported with the program's number,
+        // and the run goes on.
+        ++failed;
+        std::lock_guard lock(found_mutex);
+        found.push_back({index, "internal error", "", e.what()});
       }
       progress.step();
     }
@@ -391,9 +410,12 @@ int cmd_diff(const FuzzOptions& o) {
       o.seed, o.count, a->name(), versions[0], b->name(), versions[1], o.jobs, o.depth);
   std::fflush(stdout);
 
-  std::atomic<std::size_t> next{0}, same{0}, different{0}, unsupported{0}, skipped{0};
+  std::atomic<std::size_t> next{0}, same{0}, different{0}, unsupported{0}, skipped{0}, shrinks{0};
+  std::map<std::string, std::size_t> unshrunk;  // by kind, past --shrink-max
   std::mutex found_mutex;
-  std::map<std::string, std::vector<Found>> groups;  // constructs of the minimal program -> divergences
+  // (what differs: "stores" first, then "ids and events"; constructs of the minimal program) ->
+  // divergences
+  std::map<std::pair<std::string, std::string>, std::vector<Found>, std::greater<>> groups;
   Progress progress(o.count);
   const auto start = std::chrono::steady_clock::now();
   const auto worker = [&] {
@@ -415,7 +437,8 @@ int cmd_diff(const FuzzOptions& o) {
       }
       s = normalized(s);
       // Only programs the model can finish (others may hang a runtime) and both runtimes support.
-      if (model::predict(s, *profiles[0], random_program_options()).status != model::RunStatus::Completed) {
+      if (model::predict(s, *profiles[0], fuzz::random_program_options()).status !=
+          model::RunStatus::Completed) {
         ++skipped;
         continue;
       }
@@ -424,20 +447,35 @@ int cmd_diff(const FuzzOptions& o) {
         ++unsupported;
         continue;
       }
-      const trace::Projection projection =
-          ca.projection == trace::Projection::Full && cb.projection == trace::Projection::Full
-              ? trace::Projection::Full
-              : trace::Projection::Stores;
+      // Stores first: where the two differ in what getStore() returns (the divergences between the
+      // hook and frame models of AsyncLocalStorage), whatever else differs too; then the rest (ids,
+      // events), where both backends report them. Each is shrunk keeping its own kind.
+      const bool full = ca.projection == trace::Projection::Full && cb.projection == trace::Projection::Full;
+      trace::Projection projection = trace::Projection::Stores;
       if (!differs(ra, rb, s, projection, 3)) {
-        ++same;
-        continue;
+        projection = trace::Projection::Full;
+        if (!full || !differs(ra, rb, s, projection, 3)) {
+          ++same;
+          continue;
+        }
       }
       ++different;
+      const std::string kind = projection == trace::Projection::Stores ? "stores" : "ids and events";
+      if (shrinks++ >= o.shrink_max) {
+        // Over the budget: kept as found, counted by kind.
+        const fs::path dir = fs::path(o.output_dir) / fmt::format("diff-unshrunk-{}-{}", o.seed, index);
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        std::ofstream(dir / "program.acx") << scenario::print(s);
+        std::lock_guard lock(found_mutex);
+        ++unshrunk[kind];
+        continue;
+      }
       const fuzz::ShrinkResult shrunk = fuzz::shrink(
           *shrinkable,
           [&](const scenario::Scenario& c) {
             const scenario::Scenario n = normalized(c);
-            return model::predict(n, *profiles[0], random_program_options()).status ==
+            return model::predict(n, *profiles[0], fuzz::random_program_options()).status ==
                        model::RunStatus::Completed &&
                    differs(ra, rb, n, projection, 2);
           },
@@ -466,13 +504,14 @@ int cmd_diff(const FuzzOptions& o) {
         if (auto d = trace::first_divergence(y.events, x.events))
           report = trace::format_divergence(*d, b->name(), a->name());
         // Run under A, the repro shows A's trace against B's.
-        write("repro.js", fuzz::repro_program(minimal, {y.events}, (dir / "minimal.acx").string()));
+        write("repro.js", fuzz::repro_program(minimal, {y.events}, (dir / "minimal.acx").string(),
+                                              {b->name(), projection}));
       } else {
         report = "the minimal program no longer runs on both: " + x.failure + y.failure;
       }
       write("divergence.txt", report);
       std::lock_guard lock(found_mutex);
-      groups[constructs(minimal)].push_back({index, "divergence", dir.string(), report});
+      groups[{kind, constructs(minimal)}].push_back({index, kind, dir.string(), report});
     }
   };
   std::vector<std::thread> threads;
@@ -481,7 +520,7 @@ int cmd_diff(const FuzzOptions& o) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (auto& [key, list] : groups) {
     std::sort(list.begin(), list.end(), [](const Found& x, const Found& y) { return x.index < y.index; });
-    fmt::print("{} divergence(s) with constructs: {}\n", list.size(), key);
+    fmt::print("{} divergence(s) in {}, with constructs: {}\n", list.size(), key.first, key.second);
     const Found& smallest = list.front();
     fmt::print("  minimal repro: {}/minimal.acx (node {}/repro.js)\n", smallest.folder, smallest.folder);
     std::string indented;
@@ -489,6 +528,9 @@ int cmd_diff(const FuzzOptions& o) {
     fmt::print("    {}\n", indented);
     for (std::size_t k = 1; k < list.size(); ++k) fmt::print("  also: {}/minimal.acx\n", list[k].folder);
   }
+  for (const auto& [kind, n] : unshrunk)
+    fmt::print("{} more divergence(s) in {}, not shrunk (--shrink-max {}): {}/diff-unshrunk-*/program.acx\n",
+               n, kind, o.shrink_max, o.output_dir);
   if (skipped > 0) fmt::print("skipped: {} program(s) the model cannot finish\n", skipped.load());
   if (unsupported > 0) fmt::print("unsupported: {} program(s) one backend cannot run\n", unsupported.load());
   fmt::print("throughput: {:.1f} programs/s\n", static_cast<double>(o.count) / seconds);
@@ -516,8 +558,7 @@ Rate measure(const std::vector<scenario::Scenario>& programs, unsigned jobs, con
     threads.emplace_back([&] {
       auto runner = runner_for();
       for (std::size_t i; (i = next++) < programs.size();) {
-        const Judgement j = fuzz::judge(programs[i], *runner, profile, fmt::format("program {}", i),
-                                        random_program_options(), fuzz::kRandomProgramChoicePoints);
+        const Judgement j = fuzz::judge_random(programs[i], *runner, profile, fmt::format("program {}", i));
         if (j.kind == Judgement::Kind::Pass) {
           ++passed;
         } else {
@@ -582,9 +623,7 @@ int cmd_bench_programs(const FuzzOptions& o, std::size_t per_process_count) {
     scenario::Scenario s = normalized(shrinkable->value());
     // What acx fuzz would judge: the program runs on the model within the limits, and it does not
     // end the way no harness can print (`uncaught.handler`: exit 7).
-    if (fuzz::judge(s, *model_backend, *profile, "selection", random_program_options(),
-                    fuzz::kRandomProgramChoicePoints)
-            .kind == Judgement::Kind::Pass)
+    if (fuzz::judge_random(s, *model_backend, *profile, "selection").kind == Judgement::Kind::Pass)
       programs.push_back(std::move(s));
   }
   const std::vector<scenario::Scenario> few(

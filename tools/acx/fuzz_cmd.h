@@ -17,6 +17,9 @@ struct FuzzOptions {
   int depth = 3;
   double timeout_seconds = 30;
   std::size_t shrink_tries = 1000;
+  /// Divergences shrunk in one run; those after are counted and kept unshrunk (a backend that
+  /// diverges on most programs would otherwise spend the run shrinking).
+  std::size_t shrink_max = 100;
   std::string output_dir = "fuzz-out";
   std::string regressions;  ///< fuzz: replayed first, appended to; empty for none.
   bool batch = true;        ///< Run programs through the backend's batch driver when it has one.

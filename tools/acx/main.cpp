@@ -594,6 +594,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--depth", fuzz_options.depth, "Nesting of blocks in a program")->capture_default_str();
     cmd->add_option("--timeout", fuzz_options.timeout_seconds, "Seconds a backend may take per program")
         ->capture_default_str();
+    cmd->add_option("--shrink-max", fuzz_options.shrink_max,
+                    "Divergences shrunk in one run (the others are kept unshrunk)")
+        ->capture_default_str();
     cmd->add_option("--shrink-tries", fuzz_options.shrink_tries, "Candidates tried when shrinking")
         ->capture_default_str();
     cmd->add_option("-o,--output", fuzz_options.output_dir, "Folder for the minimal programs and repros")

@@ -34,6 +34,14 @@ void Machine::drain() {
   } while (process_rejections() && !interrupted_);
 }
 
+void Machine::drain_in_phase() {
+  // `loop.phase-context`: between two callbacks of a phase, Node drains (runNextTicks) inside the
+  // MakeCallback that runs the phase: async id 0, trigger 0, the process object as resource.
+  if (!mutated("loop.phase-context")) stack_.push_back(ExecFrame{0, 0, kProcessResource});
+  drain();
+  if (!stack_.empty() && stack_.back().resource == kProcessResource) stack_.pop_back();
+}
+
 void Machine::run_microtasks() {
   while (!jobs_.empty()) {
     const Job job = jobs_.pop_front();
@@ -114,19 +122,27 @@ void Machine::timers_phase() {
     const std::size_t options = stop + candidates.size();
     const std::size_t pick = options == 1 ? 0 : chooser_.choose(options);
     if (pick < stop) break;
-    const Timer timer = timers_[candidates[pick - stop]];
-    timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(candidates[pick - stop]));
+    const AsyncId chosen = timers_[candidates[pick - stop]].id;
+    // The drain after the last callback runs before the next one, inside the phase
+    // (`loop.phase-context`); after an uncaught exception the next timer runs before the leftover
+    // ticks (`uncaught.handled`: Node runs processTimers again).
+    if (ran && !interrupted_) drain_in_phase();
+    interrupted_ = false;
+    // That drain may have cleared the chosen timer: choose again.
+    const auto it =
+        std::find_if(timers_.begin(), timers_.end(), [&](const Timer& t) { return t.id == chosen; });
+    if (it == timers_.end()) continue;
+    const Timer timer = *it;
+    timers_.erase(it);
     // `timer.destroy`: a fired timeout's destroy is queued after its callback.
     run_timer(timer);
-    // `uncaught.handled`: after an uncaught exception the next timer runs before the leftover ticks.
-    if (interrupted_)
-      interrupted_ = false;
-    else
-      drain();
     must_run = false;
     ran = true;
   }
-  if (ran) drain();  // the phase's callback scope closes (only if JavaScript ran in it)
+  // The phase's callback scope closes (only if JavaScript ran in it) and drains, outside it (after
+  // an uncaught exception in the last timer too: Node runs processTimers again, which finds none).
+  interrupted_ = false;
+  if (ran) drain();
 }
 
 void Machine::run_timer(const Timer& timer) {
@@ -164,17 +180,24 @@ void Machine::check_phase() {
     drain();
   auto batch = std::move(immediates_);
   immediates_.clear();
+  bool ran = false;
   for (const Immediate& imm : batch) {
-    if (!finished_immediates_.insert(imm.id).second) continue;  // cleared before it ran
+    if (finished_immediates_.contains(imm.id)) continue;  // cleared before its turn
+    // The drain after the last immediate runs before this one, inside the phase
+    // (`loop.phase-context`); `loop.drain-after` (variation point): Node 10 drains once after the
+    // whole batch; after an uncaught exception the next immediate runs before the leftover ticks
+    // (`uncaught.handled`: Node runs processImmediate again).
+    if (ran && !interrupted_ && !profile_.drain_per_batch) drain_in_phase();
+    interrupted_ = false;
+    if (!finished_immediates_.insert(imm.id).second) continue;  // that drain cleared it
     zero_after_ = profile_.after_zero != AfterZero::None;       // `uncaught.after-zero`
     invoke(imm.id, imm.block, [&] { queue_destroy(imm.id); });
     zero_after_ = false;
-    // `loop.drain-after` (variation point): Node 10 drains once after the whole batch.
-    if (interrupted_)
-      interrupted_ = false;
-    else if (!profile_.drain_per_batch)
-      drain();
+    ran = true;
   }
+  // Outside the phase, when its callback scope closes (after an uncaught exception in the last
+  // immediate too: Node runs processImmediate again, which finds none).
+  interrupted_ = false;
   drain();
   // `timer.list-resource`: the lists closed in this iteration are destroyed by their close
   // callbacks, after the check phase; libuv runs close callbacks last closed first.

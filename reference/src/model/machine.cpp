@@ -98,6 +98,7 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
   }
   hook_made_.assign(hooks_.size(), 0);
   slot_stride_ = als_.size();
+  process_slots_.assign(slot_stride_, nullptr);
   // `als.hook.enable`: the hook model's AsyncLocalStorage installs one internal init hook.
   storage_hook_ = hooks_.size();
   hooks_.push_back(HookState{"<AsyncLocalStorage>", true});
@@ -119,6 +120,10 @@ RunStatus Machine::run() {
       const Completion main = call_callback(scenario_.body);
       if (main.kind == Completion::Kind::Throw) uncaught(main.value);
       stack_.clear();
+      // `rejection.context`: Node's drain after the main script runs outside the main script's
+      // context frame (its callback scope has closed); Bun's keeps it (`drain`).
+      if (profile_.als_model == AlsModel::Frame && profile_.rejection_context == ListenerContext::Runtime)
+        frame_ = nullptr;
       // `loop.main-drain-context` (variation point): Node 10 drains in the main script's context.
       if (profile_.main_drain_in_root) stack_.push_back(ExecFrame{kModelRootId, 0, kModelRootId, true});
       main_drain_ = true;
@@ -164,6 +169,7 @@ std::string Machine::execution_resource_name() const {
   if (stack_.empty()) return "other";
   const AsyncId id = stack_.back().resource;
   if (id == kModelRootId) return "top-level";
+  if (id == kProcessResource) return "other";
   // `promise.hook`: with PromiseWrap the resource of a promise job is the wrapper, not the promise.
   if (profile_.promise_hook == PromiseHook::PromiseWrap &&
       resources_[static_cast<std::size_t>(id)].type == "PROMISE")
@@ -190,7 +196,9 @@ const Value** Machine::slots_of(AsyncId id) {
 const Value** Machine::current_slots() {
   // `als.hook.resource`: getStore() reads executionAsyncResource(), `topLevelResource` when the
   // stack is empty.
-  return slots_of(stack_.empty() ? 0 : stack_.back().resource);
+  if (stack_.empty()) return slots_of(0);
+  if (stack_.back().resource == kProcessResource) return process_slots_.data();
+  return slots_of(stack_.back().resource);
 }
 
 const Value& Machine::store_of(std::size_t als) {
@@ -899,6 +907,7 @@ std::size_t Machine::new_als_instance(const Statement& st) {
                   arena.begin() + static_cast<std::ptrdiff_t>(r * stride));
     slot_arena_ = std::move(arena);
     slot_stride_ = stride;
+    process_slots_.resize(stride, nullptr);
   }
   return als_.size() - 1;
 }

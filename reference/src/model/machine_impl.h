@@ -97,6 +97,11 @@ struct Resource {
 };
 
 /// An entry of the execution stack (`stack.push`): what executionAsyncId()/triggerAsyncId() return.
+/// An ExecFrame::resource that stands for the process object: the receiver of the MakeCallback
+/// in which Node runs a timers or check phase, whose stores the drains between that phase's
+/// callbacks read in the hook model (`loop.phase-context`).
+inline constexpr AsyncId kProcessResource = -2;
+
 struct ExecFrame {
   AsyncId eid = 0;
   AsyncId tid = 0;
@@ -359,6 +364,8 @@ class Machine {
   // ---- event loop (spec/event-loop.md) ----
   void step();
   void drain();  ///< `loop.drain`: ticks, then microtasks, then rejections, until all are empty.
+  /// The drain between two callbacks of a timers or check phase (`loop.phase-context`).
+  void drain_in_phase();
   void run_microtasks();
   void run_job(const Job& job);
   void timers_phase();
@@ -389,10 +396,11 @@ class Machine {
 
   AsyncId id_counter_ = kModelRootId;
   std::vector<ExecFrame> stack_;
-  std::vector<Resource> resources_;       ///< By id (ids are dense); 0 is `topLevelResource`.
-  std::vector<const Value*> slot_arena_;  ///< Hook model: slot_stride_ store slots per resource id.
-  std::size_t slot_stride_ = 0;           ///< >= als_.size(); grows (rarely) with the instances.
-  Frame frame_;                           ///< Frame model: the current AsyncContextFrame.
+  std::vector<Resource> resources_;          ///< By id (ids are dense); 0 is `topLevelResource`.
+  std::vector<const Value*> slot_arena_;     ///< Hook model: slot_stride_ store slots per resource id.
+  std::size_t slot_stride_ = 0;              ///< >= als_.size(); grows (rarely) with the instances.
+  std::vector<const Value*> process_slots_;  ///< Hook model: the process object's store slots.
+  Frame frame_;                              ///< Frame model: the current AsyncContextFrame.
 
   std::vector<HookState> hooks_;     ///< Declared hooks; the last one is ALS's internal hook.
   std::size_t storage_hook_ = 0;     ///< Index of the hook model's internal init hook.

@@ -90,4 +90,15 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
   return out;
 }
 
+model::RunOptions random_program_options() {
+  model::RunOptions o;
+  o.step_limit = 2000;
+  return o;
+}
+
+Judgement judge_random(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
+                       const std::string& source) {
+  return judge(s, backend, profile, source, random_program_options(), kRandomProgramChoicePoints);
+}
+
 }  // namespace acx::fuzz

@@ -37,11 +37,133 @@ class Builder {
   Block block(Env env, int depth) {
     Block out;
     const int count = *rc::gen::inRange(depth == 0 ? 1 : 0, depth == 0 ? 10 : 5);
-    for (int i = 0; i < count; ++i) out.push_back(statement(env, depth));
+    for (int i = 0; i < count; ++i) {
+      // The interleavings mix also writes whole patterns that make contexts part, one slot in six.
+      if (interleavings_ && *rc::gen::inRange(0, 6) == 0)
+        pattern(env, out);
+      else
+        out.push_back(statement(env, depth));
+    }
     return out;
   }
 
  private:
+  static Statement make(Op op, std::vector<Value> args = {}, std::vector<Block> blocks = {}) {
+    Statement st;
+    st.op = op;
+    st.args = std::move(args);
+    st.blocks = std::move(blocks);
+    st.labels.assign(st.blocks.size(), "");
+    return st;
+  }
+  static Statement on(Op op, const std::string& receiver, std::vector<Value> args = {},
+                      std::vector<Block> blocks = {}) {
+    Statement st = make(op, std::move(args), std::move(blocks));
+    st.receiver = receiver;
+    return st;
+  }
+  Statement observe() { return make(Op::Observe, {Value::string(*gen_text())}); }
+  /// A callback that runs later: a tick, a microtask, an immediate or a 0 ms timer.
+  Statement later(Block body) {
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0:
+        return make(Op::NextTick, {}, {std::move(body)});
+      case 1:
+        return make(Op::QueueMicrotask, {}, {std::move(body)});
+      case 2:
+        return make(Op::SetImmediate, {}, {std::move(body)});
+      default:
+        return make(Op::SetTimeout, {Value::of(std::int64_t{0})}, {std::move(body)});
+    }
+  }
+  std::string some_als(Env& env, Block& out) {
+    if (env.als.empty() || *rc::gen::inRange(0, 4) == 0) {
+      Statement st = make(Op::NewAls);
+      st.binding = fresh("a");
+      env.als.push_back(st.binding);
+      out.push_back(st);
+    }
+    return *rc::gen::elementOf(env.als);
+  }
+
+  /// One of the interleavings where implementations part (the hook and frame models of
+  /// AsyncLocalStorage above all), written out whole so that random programs meet them often.
+  void pattern(Env& env, Block& out) {
+    const std::string a = some_als(env, out);
+    const auto run = [&](Block body) { return on(Op::AlsRun, a, {literal()}, {std::move(body)}); };
+    switch (*rc::gen::inRange(0, 5)) {
+      case 0: {
+        // A then-chain built in one context, resolved or rejected in another.
+        Statement p = make(Op::NewPromise);
+        p.binding = fresh("p");
+        Statement q = on(Op::Then, p.binding, {}, {Block{observe()}});
+        q.binding = fresh("p");
+        Statement settle = on(*rc::gen::arbitrary<bool>() ? Op::Resolve : Op::Reject, p.binding, {literal()});
+        out.push_back(p);
+        out.push_back(run(Block{q}));
+        out.push_back(later(Block{run(Block{settle})}));
+        env.promises.push_back(p.binding);  // q is bound inside the run block only
+        env.resolvable.push_back(p.binding);
+        break;
+      }
+      case 1: {
+        // A rejection made in one context and reported to 'unhandledRejection' in another.
+        Statement p = make(Op::NewPromise);
+        p.binding = fresh("p");
+        Block reject{run(Block{on(Op::Reject, p.binding, {literal()})})};
+        out.push_back(make(Op::ProcessOn, {Value::string("unhandledRejection")}, {Block{observe()}}));
+        out.push_back(p);
+        if (*rc::gen::arbitrary<bool>())
+          out.push_back(run(Block{later(std::move(reject))}));
+        else
+          out.insert(out.end(), reject.begin(), reject.end());
+        env.promises.push_back(p.binding);
+        env.resolvable.push_back(p.binding);
+        break;
+      }
+      case 2: {
+        // enterWith inside runInAsyncScope, then the same resource's scope again, now and later.
+        Statement r = make(Op::NewResource, {Value::string("T")});
+        r.binding = fresh("r");
+        out.push_back(r);
+        out.push_back(
+            on(Op::RunInScope, r.binding, {}, {Block{on(Op::AlsEnterWith, a, {literal()}), observe()}}));
+        out.push_back(observe());
+        out.push_back(later(Block{on(Op::RunInScope, r.binding, {}, {Block{observe()}})}));
+        env.resources.push_back(r.binding);
+        break;
+      }
+      case 3: {
+        // disable() inside run, with callbacks scheduled before it and after the run.
+        out.push_back(on(Op::AlsEnterWith, a, {literal()}));
+        out.push_back(run(Block{later(Block{observe()}), on(Op::AlsDisable, a), observe()}));
+        out.push_back(observe());
+        out.push_back(later(Block{observe()}));
+        break;
+      }
+      default: {
+        // An async function that changes the store across its awaits, called inside run.
+        Statement f = make(Op::AsyncFunction);
+        f.binding = fresh("f");
+        Block body{observe(), make(Op::Await), observe()};
+        body.push_back(*rc::gen::arbitrary<bool>() ? on(Op::AlsEnterWith, a, {literal()})
+                                                   : on(Op::AlsExit, a, {}, {Block{observe()}}));
+        body.push_back(make(Op::Await));
+        body.push_back(observe());
+        f.blocks.push_back(std::move(body));
+        f.labels = {""};
+        Statement call = on(Op::Call, f.binding);
+        call.binding = fresh("p");
+        out.push_back(f);
+        out.push_back(run(Block{call}));
+        out.push_back(observe());
+        env.functions.push_back(f.binding);
+        async_[f.binding] = true;
+        break;
+      }
+    }
+  }
+
   std::string fresh(const char* prefix) { return fmt::format("{}{}", prefix, counter_++); }
 
   Value literal() {

@@ -43,7 +43,19 @@ Regressions read_regressions(const std::string& file) {
   return out;
 }
 
+namespace {
+/// The program without its header lines: what makes two regressions the same.
+std::string body_text(scenario::Scenario s) {
+  s.header = {};
+  return scenario::print(s);
+}
+}  // namespace
+
 bool append_regression(const std::string& file, const scenario::Scenario& s) {
+  // The same program found again (by another backend, or another seed) is not added twice.
+  const std::string body = body_text(s);
+  for (const auto& r : read_regressions(file).entries)
+    if (body_text(r.scenario) == body) return true;
   std::ofstream out(file, std::ios::app);
   out << kSeparator << "\n" << scenario::print(s);
   return static_cast<bool>(out);

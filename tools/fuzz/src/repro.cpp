@@ -48,13 +48,17 @@ globalThis.__acxWrite = (text) => {
       default: return `${e.event} ${name(rename(e.id))} [${e.hook}]`;
     }
   };
-  const observed = lines.map(describe);
+  // The stores projection (spec/capabilities.md): observe and exit events, without ids.
+  const projected = PROJECTION === 'full' ? lines : lines
+    .filter((e) => e.event === 'observe' || e.event === 'exit')
+    .map((e) => (e.event === 'observe' ? { ...e, eid: 0, tid: 0, resource: undefined } : e));
+  const observed = projected.map(describe);
   const same = (t) => t.length === observed.length && t.every((x, i) => x === observed[i]);
   const ok = ALLOWED.some(same);
   const expected = ALLOWED[0];
-  const out = [`${meta.runtime}: the observed trace is ${ok ? 'one the model allows' : 'NOT one the model allows'}` +
-               ` (${ALLOWED.length} allowed trace(s); the first is shown)`,
-               `${'#'.padStart(4)}  ${'model'.padEnd(60)}  observed`];
+  const out = [`${meta.runtime}: the observed trace${PROJECTION === 'full' ? '' : ' (its stores)'} is ` +
+               `${ok ? '' : 'NOT '}one ${REFERENCE} allows (${ALLOWED.length} allowed trace(s); the first is shown)`,
+               `${'#'.padStart(4)}  ${REFERENCE.padEnd(60)}  observed`];
   for (let i = 0; i < Math.max(expected.length, observed.length); i++) {
     const a = expected[i] || '', b = observed[i] || '';
     out.push(`${String(i + 1).padStart(4)}${a === b ? ' ' : '*'} ${a.padEnd(60)}  ${b}`);
@@ -66,7 +70,7 @@ globalThis.__acxWrite = (text) => {
 }  // namespace
 
 std::string repro_program(const scenario::Scenario& s, const std::vector<std::vector<trace::Event>>& allowed,
-                          const std::string& source) {
+                          const std::string& source, const ReproOptions& options) {
   nlohmann::json traces = nlohmann::json::array();
   for (const auto& t : allowed) {
     nlohmann::json lines = nlohmann::json::array();
@@ -76,7 +80,10 @@ std::string repro_program(const scenario::Scenario& s, const std::vector<std::ve
   // Before the scenario, which may end the main script with an uncaught exception.
   std::string program = backends::emit_node_program(s, source);
   const std::string marker = "// ---- scenario ----\n";
-  program.insert(program.find(marker), fmt::format("const ALLOWED = {};{}", traces.dump(), kChecker));
+  program.insert(program.find(marker),
+                 fmt::format("const ALLOWED = {};\nconst REFERENCE = {};\nconst PROJECTION = '{}';{}",
+                             traces.dump(), nlohmann::json(options.reference).dump(),
+                             trace::projection_name(options.projection), kChecker));
   return program;
 }
 

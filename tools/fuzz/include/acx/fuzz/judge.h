@@ -40,4 +40,13 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
 /// The choice points random programs may have (2^14 orders stay under the search's default limit).
 inline constexpr std::size_t kRandomProgramChoicePoints = 14;
 
+/// The model's limits for random programs: few callbacks are needed, so one that needs more than
+/// 2,000 (an interval whose callback throws before clearing it) never ends and is refused quickly.
+model::RunOptions random_program_options();
+
+/// judge() as acx fuzz, acx bench-programs and the property tests apply it to a random program:
+/// with random_program_options() and at most kRandomProgramChoicePoints orders left open.
+Judgement judge_random(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
+                       const std::string& source);
+
 }  // namespace acx::fuzz

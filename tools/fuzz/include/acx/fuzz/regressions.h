@@ -23,7 +23,8 @@ struct Regressions {
 /// Reads the file (a missing file has no regressions).
 Regressions read_regressions(const std::string& file);
 
-/// Appends one scenario (printed canonically) to the file.
+/// Appends one scenario (printed canonically) to the file, unless the same program (headers aside)
+/// is already in it.
 bool append_regression(const std::string& file, const scenario::Scenario& s);
 
 }  // namespace acx::fuzz

@@ -1,0 +1,79 @@
+// acx fuzz as a CTest property: on random programs of acx fuzz's mix, the model allows what a real
+// runtime does (spec/harness.md `trace.batch`: through the batch driver, a divergence confirmed
+// alone). The backend is ACX_PROPERTY_BACKEND (default `node`); RC_PARAMS="max_success=N" sets the
+// number of programs (CTest passes it), and RapidCheck prints the reproduce token of a failure.
+#define BOOST_TEST_MODULE fuzz_property
+#include <rapidcheck/boost_test.h>
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+
+#include "acx/backends/backend.h"
+#include "acx/fuzz/judge.h"
+#include "acx/fuzz/program_gen.h"
+#include "acx/scenario/parser.h"
+#include "acx/scenario/printer.h"
+
+using namespace acx;
+
+namespace {
+
+std::string backend_spec() {
+  const char* spec = std::getenv("ACX_PROPERTY_BACKEND");
+  return spec && *spec ? spec : "node";
+}
+
+backends::Backend& runtime() {
+  static std::unique_ptr<backends::Backend> b = [] {
+    backends::BackendOptions options;
+    options.models_dir = ACX_SOURCE_DIR "/models";
+    auto made = backends::make_backend(backend_spec(), options);
+    if (auto* error = std::get_if<std::string>(&made)) throw std::runtime_error(*error);
+    return std::move(std::get<std::unique_ptr<backends::Backend>>(made));
+  }();
+  return *b;
+}
+
+const model::Profile& runtime_profile() {
+  static const model::Profile p = [] {
+    const auto name = runtime().default_profile();
+    if (!name) throw std::runtime_error("no profile fits backend " + backend_spec());
+    auto loaded = model::load_profile(*name, ACX_SOURCE_DIR "/models");
+    if (auto* error = std::get_if<model::ProfileError>(&loaded)) throw std::runtime_error(error->to_string());
+    return std::get<model::Profile>(loaded);
+  }();
+  return p;
+}
+
+/// acx fuzz's programs, as the printer writes and the parser reads them back.
+rc::Gen<scenario::Scenario> fuzz_programs() {
+  fuzz::Mix mix;
+  mix.headers = false;
+  mix.interleavings = true;
+  return rc::gen::map(fuzz::gen_program(mix), [](const scenario::Scenario& s) {
+    auto parsed = scenario::parse(scenario::print(s));
+    if (!parsed.ok()) throw std::runtime_error(parsed.error().to_string());
+    return parsed.scenario();
+  });
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_runtime_runs) {
+  auto version = runtime().version();
+  if (auto* failure = std::get_if<backends::BackendFailure>(&version))
+    BOOST_FAIL(backend_spec() + " cannot be run: " + failure->message);
+  BOOST_TEST_MESSAGE(backend_spec() << " " << std::get<std::string>(version) << ", profile "
+                                    << runtime_profile().name);
+}
+
+RC_BOOST_PROP(model_allows_what_the_runtime_does, ()) {
+  static auto batch = backends::batched(runtime());
+  const scenario::Scenario s = *fuzz_programs();
+  fuzz::Judgement j = fuzz::judge_random(s, *batch, runtime_profile(), "property");
+  // A program that cannot be judged (the model does not finish it, or too many orders) is discarded.
+  RC_PRE(j.kind != fuzz::Judgement::Kind::Invalid && j.kind != fuzz::Judgement::Kind::Unsupported);
+  // As acx fuzz does: what fails in the batch is judged again in a process of its own.
+  if (j.kind != fuzz::Judgement::Kind::Pass) j = fuzz::judge_random(s, runtime(), runtime_profile(), "alone");
+  if (j.kind != fuzz::Judgement::Kind::Pass) RC_FAIL(j.report);
+}
