@@ -196,9 +196,11 @@ const Value** Machine::slots_of(AsyncId id) {
 const Value** Machine::current_slots() {
   // `als.hook.resource`: getStore() reads executionAsyncResource(), `topLevelResource` when the
   // stack is empty.
-  if (stack_.empty()) return slots_of(0);
-  if (stack_.back().resource == kProcessResource) return process_slots_.data();
-  return slots_of(stack_.back().resource);
+  return resource_slots(stack_.empty() ? 0 : stack_.back().resource);
+}
+
+const Value** Machine::resource_slots(AsyncId id) {
+  return id == kProcessResource ? process_slots_.data() : slots_of(id);
 }
 
 const Value& Machine::store_of(std::size_t als) {
@@ -808,10 +810,12 @@ void Machine::combinator(const Statement& st) {
   const std::size_t result = create_promise(std::nullopt);
   bind(st, Bound{Kind::Promise, result});
   auto shared = std::make_shared<Combinator>(Combinator{st.op, result, st.args.size()});
-  // `promise.fast-paths` (variation point): without a promise hook V8 registers the element
-  // functions on a native promise with no result promise (no init, no before/after, an empty
-  // stack when they run); with one, through then(), which makes one.
-  const bool fast = !profile_.no_fast_paths && !promise_hook_.installed;
+  // `promise.fast-paths` (variation point): without a promise hook V8's Promise.all and allSettled
+  // register the element functions on a native promise with no result promise (no init, no
+  // before/after, an empty stack when they run); with one, and always for race and any, through
+  // then(), which makes one.
+  const bool fast = !profile_.no_fast_paths && !promise_hook_.installed &&
+                    (st.op == scenario::Op::PromiseAll || st.op == scenario::Op::PromiseAllSettled);
   for (const auto& a : st.args) {
     Handler fulfil{Handler::Kind::Element};
     fulfil.combinator = shared;
@@ -965,7 +969,7 @@ void Machine::als_run(const Statement& st) {
     c = call_block(st.blocks[0]);
     // Restored as a value: Node writes `resource[store] = oldStore`, so the key stays (undefined,
     // not the default, once a run has happened; `als.default-value`).
-    slots_of(resource)[a] = old ? old : &kUndefined;
+    resource_slots(resource)[a] = old ? old : &kUndefined;
   }
   if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
 }

@@ -264,6 +264,8 @@ class Machine {
   const Value** current_slots();
   /// Hook model: a resource's store slots, in one arena (als_.size() slots per id, by id).
   const Value** slots_of(AsyncId id);
+  /// slots_of(), or the process object's slots for kProcessResource.
+  const Value** resource_slots(AsyncId id);
   const Value& store_of(std::size_t als);
   /// Frame model: a new frame, the current one with `als` set to `value` (enterWith).
   Frame frame_with(std::size_t als, const Value* value) const;
