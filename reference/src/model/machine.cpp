@@ -693,11 +693,16 @@ void Machine::exec(const Statement& st) {
     case Op::AlsBind:
     case Op::StaticBind:
     case Op::ResourceBind: {
-      // `resource.bind`: the static forms make a resource now ('bound-anonymous-fn': our functions
-      // have no name); the instance form binds to that resource.
+      // `resource.bind`: the static forms make a resource now, whose type is the function's name:
+      // 'bound-anonymous-fn' for ours (they have none), the name bind() gave a bound function
+      // (`resource.bound-name`); the instance form binds to that resource.
       const std::size_t target = bound(st.args[0].slot).index;
+      const bool of_bound = functions_.at(target).kind == FunctionState::Kind::Bound;
+      const std::string_view type = !of_bound                          ? "bound-anonymous-fn"
+                                    : profile_.bound_name_run_in_scope ? "bound runInAsyncScope"
+                                                                       : "bound";
       const AsyncId id = st.op == Op::ResourceBind ? static_cast<AsyncId>(bound(st.receiver_slot).index)
-                                                   : init_resource("bound-anonymous-fn", default_trigger());
+                                                   : init_resource(type, default_trigger());
       FunctionState f{FunctionState::Kind::Bound};
       f.resource = id;
       f.target = target;

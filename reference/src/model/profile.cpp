@@ -94,6 +94,7 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                                 "promise.hook",
                                                 "timer.list-resource",
                                                 "loop.check-drain",
+                                                "resource.bound-name",
                                                 "loop.drain-after",
                                                 "loop.main-drain-context",
                                                 "tick.destroy",
@@ -165,6 +166,8 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                       {"native-immediates", CheckDrain::NativeImmediates},
                                       {"never", CheckDrain::Never}},
                                      p.evidence);
+    p.bound_name_run_in_scope = pick<bool>(
+        points, "resource.bound-name", {{"bound", false}, {"bound-run-in-async-scope", true}}, p.evidence);
     p.drain_per_batch =
         pick<bool>(points, "loop.drain-after", {{"callback", false}, {"batch", true}}, p.evidence);
     p.main_drain_in_root =

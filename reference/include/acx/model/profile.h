@@ -148,6 +148,9 @@ struct Profile {
   PromiseHook promise_hook = PromiseHook::Js;   ///< `promise.hook`
   TimerList timer_list = TimerList::None;       ///< `timer.list-resource`
   CheckDrain check_drain = CheckDrain::Always;  ///< `loop.check-drain`
+  /// `resource.bound-name`: the name of a function a bind() returned, which AsyncResource.bind of
+  /// it takes as its resource's type: "bound" (Node >= 16) or "bound runInAsyncScope" (Node 12..14).
+  bool bound_name_run_in_scope = false;
   /// `loop.drain-after`: a drain after each timer list and immediate batch (Node 10) instead of after
   /// each callback.
   bool drain_per_batch = false;
