@@ -45,8 +45,12 @@ void Machine::drain_in_phase() {
 void Machine::run_microtasks() {
   while (!jobs_.empty()) {
     const Job job = jobs_.pop_front();
+    // `uncaught.microtask-frame`: a frame left by the last microtask's report reaches this one only.
+    inherited_frame_ = std::exchange(kept_frame_, std::nullopt);
     run_job(job);
+    inherited_frame_.reset();
   }
+  kept_frame_.reset();  // the checkpoint's end: the next one starts with no frame (probed)
 }
 
 void Machine::run_job(const Job& job) {
@@ -72,22 +76,42 @@ void Machine::run_job(const Job& job) {
         interrupted_ = false;
         break;
       }
+      // The frame model: the microtask starts in the frame it captured (V8 sets it), or the one a
+      // report left; the callback's enterWith changes it until the throw.
+      const Frame start = job_frame(job.resource != 0 ? resource(job.resource).frame : job.frame);
+      Frame at_throw = start;
       if (job.resource != 0) {
-        c = run_in_scope(job.resource, [&] { return call_callback(*job.block); });
+        c = run_in_scope(job.resource, [&] {
+          Completion inner = call_callback(*job.block);
+          at_throw = frame_;
+          return inner;
+        });
         queue_destroy(job.resource);
       } else {
         Frame saved = frame_;
-        frame_ = job.frame;
+        frame_ = start;
         c = call_callback(*job.block);  // call_callback counts the step
-        frame_ = std::move(saved);
+        at_throw = std::exchange(frame_, std::move(saved));
       }
       if (c.kind == Completion::Kind::Throw) {
         zero_after_ = profile_.after_zero == AfterZero::Callbacks;  // `uncaught.after-zero`
-        // The frame model still has the microtask's frame when the listener runs.
+        // `uncaught.microtask-frame` (variation point): V8 reports the exception in the frame current
+        // when it left the task: a bare callback's own (Node, Deno); a Microtask resource's
+        // runInAsyncScope restored the start frame on the way out (Node), which Deno, whose
+        // queueMicrotask wraps nothing, does not; Bun reports in the start frame.
         Frame saved = frame_;
-        if (profile_.als_model == AlsModel::Frame)
-          frame_ = job.resource != 0 ? resource(job.resource).frame : job.frame;
+        if (profile_.als_model == AlsModel::Frame) {
+          const MicrotaskThrowFrame how = profile_.microtask_throw_frame;
+          const bool own = how == MicrotaskThrowFrame::Throw ||
+                           (how == MicrotaskThrowFrame::ThrowKept && job.resource == 0);
+          frame_ = own ? at_throw : start;
+        }
         uncaught(c.value);
+        // Node's V8 does not clear the frame after a throwing task: what the listener left is
+        // current for the next microtask that has none of its own.
+        if (profile_.als_model == AlsModel::Frame &&
+            profile_.microtask_throw_frame == MicrotaskThrowFrame::ThrowKept)
+          kept_frame_ = frame_;
         frame_ = std::move(saved);
         interrupted_ = false;
       }

@@ -224,6 +224,10 @@ Frame Machine::frame_with(std::size_t als, const Value* value) const {
   return next;
 }
 
+Frame Machine::job_frame(const Frame& captured) const {
+  return captured || !inherited_frame_ ? captured : *inherited_frame_;
+}
+
 // ---- hooks ---------------------------------------------------------------------------------
 
 bool Machine::has(bool HookState::*callback) const {

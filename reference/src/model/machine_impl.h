@@ -269,6 +269,9 @@ class Machine {
   const Value& store_of(std::size_t als);
   /// Frame model: a new frame, the current one with `als` set to `value` (enterWith).
   Frame frame_with(std::size_t als, const Value* value) const;
+  /// The frame a microtask runs in: the one it captured, or, if none, the frame a throwing
+  /// microtask's report left (`uncaught.microtask-frame`).
+  Frame job_frame(const Frame& captured) const;
 
   // ---- hooks (spec/hooks.md) ----
   bool has(bool HookState::*callback) const;
@@ -403,6 +406,10 @@ class Machine {
   std::size_t slot_stride_ = 0;              ///< >= als_.size(); grows (rarely) with the instances.
   std::vector<const Value*> process_slots_;  ///< Hook model: the process object's store slots.
   Frame frame_;                              ///< Frame model: the current AsyncContextFrame.
+  /// `uncaught.microtask-frame` = throw-kept: the frame a report of a throwing microtask left, which
+  /// the next microtask runs in if it captured none (V8 sets a task's frame only when it has one).
+  std::optional<Frame> kept_frame_;
+  std::optional<Frame> inherited_frame_;  ///< kept_frame_ as the running microtask took it.
 
   std::vector<HookState> hooks_;     ///< Declared hooks; the last one is ALS's internal hook.
   std::size_t storage_hook_ = 0;     ///< Index of the hook model's internal init hook.

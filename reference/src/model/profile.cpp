@@ -99,6 +99,7 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                                 "loop.main-drain-context",
                                                 "tick.destroy",
                                                 "uncaught.microtask",
+                                                "uncaught.microtask-frame",
                                                 "als.run-resource"};
     for (const auto& [key, value] : points.items())
       if (!known.contains(key)) throw Bad{fmt::format("unknown variation point \"{}\"", key)};
@@ -153,6 +154,11 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                         {{"after-destroys", false}, {"before-destroys", true}}, p.evidence);
     p.microtask_throw_in_scope =
         pick<bool>(points, "uncaught.microtask", {{"after-scope", false}, {"in-scope", true}}, p.evidence);
+    p.microtask_throw_frame = pick<MicrotaskThrowFrame>(points, "uncaught.microtask-frame",
+                                                        {{"start", MicrotaskThrowFrame::Start},
+                                                         {"throw", MicrotaskThrowFrame::Throw},
+                                                         {"throw-kept", MicrotaskThrowFrame::ThrowKept}},
+                                                        p.evidence);
     p.als_run_resource =
         pick<bool>(points, "als.run-resource", {{"none", false}, {"async-resource", true}}, p.evidence);
     p.promise_hook =

@@ -169,7 +169,7 @@ void Machine::run_thenable_job(const Job& job) {
     emit_each(&HookState::before, EventKind::Before, promises_[p].id);
   }
   Frame saved = frame_;
-  if (profile_.als_model == AlsModel::Frame) frame_ = job.frame;  // captured when the job was made
+  if (profile_.als_model == AlsModel::Frame) frame_ = job_frame(job.frame);  // captured when made
   auto flag = std::make_shared<bool>(false);
   if (job.thenable.ref == RValue::Ref::Promise) {
     if (hooked) {
@@ -312,7 +312,7 @@ void Machine::run_reaction(const Job& job) {
     // Like any reaction job, it runs in the frame captured when it was registered
     // (`als.frame.capture`): a rejection it causes is recorded with that frame (`rejection.context`).
     Frame saved = frame_;
-    if (profile_.als_model == AlsModel::Frame) frame_ = reaction.frame;
+    if (profile_.als_model == AlsModel::Frame) frame_ = job_frame(reaction.frame);
     if (job.rejected)
       reject_unchecked(derived, job.argument);
     else
@@ -333,7 +333,7 @@ void Machine::run_reaction(const Job& job) {
   }
   Frame saved = frame_;
   if (profile_.als_model == AlsModel::Frame) {
-    frame_ = mutated("als.propagation") ? nullptr : reaction.frame;  // `als.frame.capture`
+    frame_ = mutated("als.propagation") ? nullptr : job_frame(reaction.frame);  // `als.frame.capture`
   }
   const Handler& handler = job.rejected ? reaction.on_rejected : reaction.on_fulfilled;
   Completion c = run_handler(handler, job.argument);

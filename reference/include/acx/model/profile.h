@@ -75,6 +75,15 @@ enum class RejectionIds {
 
 /// spec/errors.md, variation point `uncaught.after-zero`: the frame with id 0 that the after-loop of
 /// a handled uncaught exception also closes.
+/// `uncaught.microtask-frame`: the frame (frame model) an 'uncaughtException' listener sees for an
+/// exception thrown out of a microtask, and what becomes of the frame the report leaves.
+enum class MicrotaskThrowFrame {
+  Start,      ///< The frame the microtask started in (Bun).
+  Throw,      ///< The frame current at the throw; dropped after the report (Deno).
+  ThrowKept,  ///< At the throw; what the report leaves is current for the next microtask that
+              ///< captured no frame (V8 in Node >= 22: not cleared after a throwing task).
+};
+
 enum class AfterZero {
   None,        ///< No such frame (Node >= 16).
   Immediates,  ///< Under immediates (Node 10).
@@ -142,6 +151,7 @@ struct Profile {
   /// `uncaught.microtask`: a throwing queueMicrotask callback is reported inside its Microtask's
   /// scope (Node 12: runMicrotask catches inside runInAsyncScope) instead of after it.
   bool microtask_throw_in_scope = false;
+  MicrotaskThrowFrame microtask_throw_frame = MicrotaskThrowFrame::ThrowKept;  ///< `uncaught.microtask-frame`
   /// `als.run-resource`: the hook model's run() makes an AsyncResource 'AsyncLocalStorage' and sets the
   /// store on it inside its runInAsyncScope (Node 12) instead of on the current resource.
   bool als_run_resource = false;
