@@ -237,8 +237,11 @@ bool Machine::has(bool HookState::*callback) const {
 }
 
 void Machine::emit(const trace::Event& event) {
-  bool decided = event.kind == EventKind::Observe || scoped(event.id);
-  if (!decided && scenario_depth_ > 0) {
+  // `trace.scope`: observe and resource events are always kept, and bring no id into scope (the
+  // harness's observeResource reads the ids without adding them).
+  const bool always = event.kind == EventKind::Observe || event.kind == EventKind::Resource;
+  bool decided = always || scoped(event.id);
+  if (!always && !decided && scenario_depth_ > 0) {
     scope_id(event.id);
     decided = true;
   }
