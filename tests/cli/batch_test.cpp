@@ -18,27 +18,20 @@
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
 #include "acx/trace/canonical.h"
+#include "test_backend.h"
 
 using namespace acx;
 
 namespace {
 
-model::Profile profile(const std::string& name) {
-  return std::get<model::Profile>(model::load_profile(name, ACX_SOURCE_DIR "/models"));
-}
-
 backends::Backend& node() {
-  static std::unique_ptr<backends::Backend> b = [] {
-    backends::BackendOptions options;
-    options.timeout = std::chrono::milliseconds(20000);
-    options.models_dir = ACX_SOURCE_DIR "/models";
-    return std::move(std::get<std::unique_ptr<backends::Backend>>(backends::make_backend("node", options)));
-  }();
+  static const std::unique_ptr<backends::Backend> b =
+      testing::make_test_backend("node", std::chrono::milliseconds(20000));
   return *b;
 }
 
 model::Profile node_profile() {
-  static const model::Profile p = profile(*node().default_profile());
+  static const model::Profile p = testing::default_profile_of(node());
   return p;
 }
 

@@ -13,6 +13,7 @@
 #include "acx/fuzz/program_gen.h"
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
+#include "test_backend.h"
 
 using namespace acx;
 
@@ -24,24 +25,12 @@ std::string backend_spec() {
 }
 
 backends::Backend& runtime() {
-  static std::unique_ptr<backends::Backend> b = [] {
-    backends::BackendOptions options;
-    options.models_dir = ACX_SOURCE_DIR "/models";
-    auto made = backends::make_backend(backend_spec(), options);
-    if (auto* error = std::get_if<std::string>(&made)) throw std::runtime_error(*error);
-    return std::move(std::get<std::unique_ptr<backends::Backend>>(made));
-  }();
+  static const std::unique_ptr<backends::Backend> b = testing::make_test_backend(backend_spec());
   return *b;
 }
 
 const model::Profile& runtime_profile() {
-  static const model::Profile p = [] {
-    const auto name = runtime().default_profile();
-    if (!name) throw std::runtime_error("no profile fits backend " + backend_spec());
-    auto loaded = model::load_profile(*name, ACX_SOURCE_DIR "/models");
-    if (auto* error = std::get_if<model::ProfileError>(&loaded)) throw std::runtime_error(error->to_string());
-    return std::get<model::Profile>(loaded);
-  }();
+  static const model::Profile p = testing::default_profile_of(runtime());
   return p;
 }
 

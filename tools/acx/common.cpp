@@ -57,4 +57,20 @@ std::string read_file(const std::string& path, bool& ok) {
   return buffer.str();
 }
 
+std::string indented(const std::string& text, const std::string& indent) {
+  std::string out;
+  for (char c : text) out += c == '\n' ? "\n" + indent : std::string(1, c);
+  return out;
+}
+
+OutputFolder::OutputFolder(const std::string& output_dir, const std::string& name)
+    : path_((std::filesystem::path(output_dir) / name).string()) {
+  std::error_code ec;
+  std::filesystem::create_directories(path_, ec);
+}
+
+void OutputFolder::write(const std::string& file, const std::string& text) const {
+  std::ofstream(std::filesystem::path(path_) / file, std::ios::binary) << text;
+}
+
 }  // namespace acx::cli

@@ -23,4 +23,19 @@ std::optional<model::Profile> load_profile_or_report(const std::string& name);
 
 std::string read_file(const std::string& path, bool& ok);
 
+/// `text` with each line after the first starting with `indent` (for reports under a heading).
+std::string indented(const std::string& text, const std::string& indent);
+
+/// A folder of the output directory kept for one program, created with its parents (an error is
+/// left to the writes, which then write nothing).
+class OutputFolder {
+ public:
+  OutputFolder(const std::string& output_dir, const std::string& name);
+  void write(const std::string& file, const std::string& text) const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 }  // namespace acx::cli

@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -34,7 +32,6 @@
 
 namespace acx::cli {
 
-namespace fs = std::filesystem;
 using fuzz::Judgement;
 
 namespace {
@@ -182,17 +179,15 @@ int cmd_fuzz(const FuzzOptions& o) {
     if (&runner != backend.get()) {
       const Judgement alone = fuzz::judge_random(s, *backend, *profile, "alone");
       if (alone.kind == Judgement::Kind::Pass) {
-        const fs::path dir = fs::path(o.output_dir) / fmt::format("batch-only-{}-{}", o.seed, index);
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        std::ofstream(dir / "program.acx") << scenario::print(s);
-        std::ofstream(dir / "divergence.txt") << first.report;
-        if (first.observed) std::ofstream(dir / "batch.jsonl") << trace::write_jsonl(*first.observed);
+        const OutputFolder dir(o.output_dir, fmt::format("batch-only-{}-{}", o.seed, index));
+        dir.write("program.acx", scenario::print(s));
+        dir.write("divergence.txt", first.report);
+        if (first.observed) dir.write("batch.jsonl", trace::write_jsonl(*first.observed));
         if (const std::string driver = runner.last_stderr(); !driver.empty())
-          std::ofstream(dir / "driver-stderr.txt") << driver;
-        if (alone.observed) std::ofstream(dir / "alone.jsonl") << trace::write_jsonl(*alone.observed);
+          dir.write("driver-stderr.txt", driver);
+        if (alone.observed) dir.write("alone.jsonl", trace::write_jsonl(*alone.observed));
         std::lock_guard lock(found_mutex);
-        found.push_back({index, "batch only", dir.string(), first.report});
+        found.push_back({index, "batch only", dir.path(), first.report});
         return false;
       }
     }
@@ -206,14 +201,12 @@ int cmd_fuzz(const FuzzOptions& o) {
     }
     if (fuzz_shrinks++ >= o.shrink_max) {
       // Over the budget: kept as found.
-      const fs::path dir = fs::path(o.output_dir) / fmt::format("unshrunk-{}-{}", o.seed, index);
-      std::error_code ec;
-      fs::create_directories(dir, ec);
-      std::ofstream(dir / "program.acx") << scenario::print(s);
-      std::ofstream(dir / "divergence.txt") << first.report;
+      const OutputFolder dir(o.output_dir, fmt::format("unshrunk-{}-{}", o.seed, index));
+      dir.write("program.acx", scenario::print(s));
+      dir.write("divergence.txt", first.report);
       std::lock_guard lock(found_mutex);
       found.push_back({index, fmt::format("divergence (not shrunk: --shrink-max {})", o.shrink_max),
-                       dir.string(), first.report});
+                       dir.path(), first.report});
       return true;
     }
     const fuzz::ShrinkResult shrunk = fuzz::shrink(shrinkable, still_fails, o.shrink_tries);
@@ -231,12 +224,8 @@ int cmd_fuzz(const FuzzOptions& o) {
     minimal.header.notes = {
         fmt::format("acx fuzz --seed {} --backend {} (program {}, profile {}); {} shrink steps", o.seed,
                     backend->name(), index, profile->name, shrunk.steps)};
-    const fs::path dir = fs::path(o.output_dir) / id;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    const auto write = [&](const char* name, const std::string& text) {
-      std::ofstream(dir / name, std::ios::binary) << text;
-    };
+    const OutputFolder dir(o.output_dir, id);
+    const auto write = [&](const char* name, const std::string& text) { dir.write(name, text); };
     write("program.acx", scenario::print(s));
     write("minimal.acx", scenario::print(minimal));
     write("divergence.txt", last.report.empty() ? first.report : last.report);
@@ -254,11 +243,11 @@ int cmd_fuzz(const FuzzOptions& o) {
       if (std::find(allowed_traces.begin(), allowed_traces.end(), projected) == allowed_traces.end())
         allowed_traces.push_back(std::move(projected));
     }
-    write("repro.js", fuzz::repro_program(minimal, allowed_traces, (dir / "minimal.acx").string(),
+    write("repro.js", fuzz::repro_program(minimal, allowed_traces, dir.path() + "/minimal.acx",
                                           {"model " + profile->name, last.projection}));
     std::lock_guard lock(found_mutex);
     found.push_back({index, last.kind == Judgement::Kind::Fail ? "divergence" : "unstable after shrinking",
-                     dir.string(), last.report.empty() ? first.report : last.report});
+                     dir.path(), last.report.empty() ? first.report : last.report});
     if (!o.regressions.empty()) fuzz::append_regression(o.regressions, minimal);
     return true;
   };
@@ -292,13 +281,11 @@ int cmd_fuzz(const FuzzOptions& o) {
       } else if (j.kind == Judgement::Kind::BackendFailure) {
         ++failed;
         // Kept for study: a runtime that crashed or hung on a program the model finishes.
-        const fs::path dir = fs::path(o.output_dir) / fmt::format("failure-{}-{}", o.seed, index);
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        std::ofstream(dir / "program.acx") << scenario::print(s);
-        std::ofstream(dir / "failure.txt") << j.report << "\n";
+        const OutputFolder dir(o.output_dir, fmt::format("failure-{}-{}", o.seed, index));
+        dir.write("program.acx", scenario::print(s));
+        dir.write("failure.txt", j.report + "\n");
         std::lock_guard lock(found_mutex);
-        found.push_back({index, "backend failure", dir.string(), j.report});
+        found.push_back({index, "backend failure", dir.path(), j.report});
       } else if (record(runner, index, *shrinkable, s, j)) {
         ++failed;
       } else {
@@ -329,9 +316,7 @@ int cmd_fuzz(const FuzzOptions& o) {
                f.folder.empty() ? "" : fmt::format(" -> {}/", f.folder));
     std::string report = f.summary;
     while (!report.empty() && report.back() == '\n') report.pop_back();
-    std::string indented;
-    for (char c : report) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
-    fmt::print("    {}\n", indented);
+    fmt::print("    {}\n", indented(report, "    "));
   }
   if (skipped > 0)
     fmt::print("skipped: {} program(s) the model refuses ({} tries each)\n", skipped.load(), kInvalidRetries);
@@ -463,10 +448,8 @@ int cmd_diff(const FuzzOptions& o) {
       const std::string kind = projection == trace::Projection::Stores ? "stores" : "ids and events";
       if (shrinks++ >= o.shrink_max) {
         // Over the budget: kept as found, counted by kind.
-        const fs::path dir = fs::path(o.output_dir) / fmt::format("diff-unshrunk-{}-{}", o.seed, index);
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        std::ofstream(dir / "program.acx") << scenario::print(s);
+        OutputFolder(o.output_dir, fmt::format("diff-unshrunk-{}-{}", o.seed, index))
+            .write("program.acx", scenario::print(s));
         std::lock_guard lock(found_mutex);
         ++unshrunk[kind];
         continue;
@@ -488,12 +471,8 @@ int cmd_diff(const FuzzOptions& o) {
           fmt::format("acx diff --seed {} --backend {} --backend {} (program {}); {} shrink steps", o.seed,
                       a->name(), b->name(), index, shrunk.steps)};
       const Seen x = observe_on(ra, minimal, projection), y = observe_on(rb, minimal, projection);
-      const fs::path dir = fs::path(o.output_dir) / ("diff-" + id);
-      std::error_code ec;
-      fs::create_directories(dir, ec);
-      const auto write = [&](const char* name, const std::string& text) {
-        std::ofstream(dir / name, std::ios::binary) << text;
-      };
+      const OutputFolder dir(o.output_dir, "diff-" + id);
+      const auto write = [&](const char* name, const std::string& text) { dir.write(name, text); };
       write("minimal.acx", scenario::print(minimal));
       std::string report;
       if (x.ok && y.ok) {
@@ -504,14 +483,14 @@ int cmd_diff(const FuzzOptions& o) {
         if (auto d = trace::first_divergence(y.events, x.events))
           report = trace::format_divergence(*d, b->name(), a->name());
         // Run under A, the repro shows A's trace against B's.
-        write("repro.js", fuzz::repro_program(minimal, {y.events}, (dir / "minimal.acx").string(),
-                                              {b->name(), projection}));
+        write("repro.js",
+              fuzz::repro_program(minimal, {y.events}, dir.path() + "/minimal.acx", {b->name(), projection}));
       } else {
         report = "the minimal program no longer runs on both: " + x.failure + y.failure;
       }
       write("divergence.txt", report);
       std::lock_guard lock(found_mutex);
-      groups[{kind, constructs(minimal)}].push_back({index, kind, dir.string(), report});
+      groups[{kind, constructs(minimal)}].push_back({index, kind, dir.path(), report});
     }
   };
   std::vector<std::thread> threads;
@@ -523,9 +502,7 @@ int cmd_diff(const FuzzOptions& o) {
     fmt::print("{} divergence(s) in {}, with constructs: {}\n", list.size(), key.first, key.second);
     const Found& smallest = list.front();
     fmt::print("  minimal repro: {}/minimal.acx (node {}/repro.js)\n", smallest.folder, smallest.folder);
-    std::string indented;
-    for (char c : smallest.summary) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
-    fmt::print("    {}\n", indented);
+    fmt::print("    {}\n", indented(smallest.summary, "    "));
     for (std::size_t k = 1; k < list.size(); ++k) fmt::print("  also: {}/minimal.acx\n", list[k].folder);
   }
   for (const auto& [kind, n] : unshrunk)
@@ -578,9 +555,7 @@ Rate measure(const std::vector<scenario::Scenario>& programs, unsigned jobs, con
 void print_not_passed(const Rate& r) {
   constexpr std::size_t kShown = 5;
   for (std::size_t k = 0; k < std::min(kShown, r.not_passed.size()); ++k) {
-    std::string indented;
-    for (char c : r.not_passed[k]) indented += c == '\n' ? std::string("\n      ") : std::string(1, c);
-    fmt::print("    not passed: {}\n", indented);
+    fmt::print("    not passed: {}\n", indented(r.not_passed[k], "      "));
   }
   if (r.not_passed.size() > kShown) fmt::print("    ... and {} more\n", r.not_passed.size() - kShown);
 }

@@ -224,9 +224,7 @@ int cmd_check(const std::vector<std::string>& paths, const std::string& backend_
     if (!outcome.report.empty()) {
       std::string report = outcome.report;
       while (!report.empty() && report.back() == '\n') report.pop_back();
-      std::string indented;
-      for (char c : report) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
-      fmt::print("    {}\n", indented);
+      fmt::print("    {}\n", indented(report, "    "));
     }
     std::fflush(stdout);
   }

@@ -241,7 +241,7 @@ void Machine::emit(const trace::Event& event) {
   // harness's observeResource reads the ids without adding them).
   const bool always = event.kind == EventKind::Observe || event.kind == EventKind::Resource;
   bool decided = always || scoped(event.id);
-  if (!always && !decided && scenario_depth_ > 0) {
+  if (!decided && scenario_depth_ > 0) {
     scope_id(event.id);
     decided = true;
   }

@@ -336,26 +336,26 @@ constexpr const char* kDriver = R"JS(
   const chunk = Buffer.alloc(1 << 16);
   const outer = new AsyncResource('acx-driver');
   const read = () => outer.runInAsyncScope(readNext);
-  function readNext() {
+  // The next whole program of the input read so far, taken out of it; null if none is complete.
+  const takeProgram = () => {
     const newline = input.indexOf(10);
-    if (newline >= 0) {
-      const length = Number(input.slice(0, newline).toString());
-      if (input.length >= newline + 1 + length) {
-        const body = input.slice(newline + 1, newline + 1 + length).toString();
-        input = input.slice(newline + 1 + length);
-        // From a later turn, as the next read's callback would be.
-        return real.setImmediate(() => start(body));
-      }
-    }
+    if (newline < 0) return null;
+    const length = Number(input.slice(0, newline).toString());
+    if (input.length < newline + 1 + length) return null;
+    const body = input.slice(newline + 1, newline + 1 + length).toString();
+    input = input.slice(newline + 1 + length);
+    return body;
+  };
+  function readNext() {
+    const waiting = takeProgram();
+    // From a later turn, as the next read's callback would be.
+    if (waiting !== null) return real.setImmediate(() => start(waiting));
     fs.read(0, chunk, 0, chunk.length, null, (error, n) => {
       if (error && error.code === 'EAGAIN') return real.setTimeout(read, 1);
       if (error || n === 0) return;  // standard input closed: the driver is done
       input = Buffer.concat([input, chunk.slice(0, n)]);
-      const newline = input.indexOf(10);
-      const length = newline < 0 ? -1 : Number(input.slice(0, newline).toString());
-      if (newline < 0 || input.length < newline + 1 + length) return read();
-      const body = input.slice(newline + 1, newline + 1 + length).toString();
-      input = input.slice(newline + 1 + length);
+      const body = takeProgram();
+      if (body === null) return read();
       start(body);
     });
   }

@@ -298,8 +298,9 @@ class Builder {
         st.blocks.push_back(child(env, depth));
         break;
       case Op::SetTimeout:
-        // Durations 0..3 ms (0..1 for runtimes: a program then takes about a millisecond, while
-        // 0, 1 and 2 ms still exercise the orders the spec leaves open, `loop.timers.*`).
+        // Durations 0..3 ms, 0..2 in the interleavings mix that runtimes run (a program then takes
+        // about a millisecond, while 0, 1 and 2 ms still exercise the orders the spec leaves open,
+        // `loop.timers.*`).
         st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(0, interleavings_ ? 3 : 4))));
         st.blocks.push_back(child(env, depth));
         if (bind) st.binding = fresh("t");

@@ -1,5 +1,7 @@
 #include "acx/fuzz/shrink.h"
 
+#include <optional>
+
 #include "acx/fuzz/program_gen.h"
 #include "acx/scenario/parser.h"
 
@@ -7,35 +9,32 @@ namespace acx::fuzz {
 
 namespace {
 
-/// Removes the n-th statement in pre-order (n counts down); true when it was found.
-bool remove_nth(scenario::Block& block, std::size_t& n) {
+/// Finds the n-th statement in pre-order (n counts down) and applies `edit` to the block holding
+/// it and its index there: nullopt when there is no n-th statement, else whether the edit applied.
+std::optional<bool> edit_nth(scenario::Block& block, std::size_t& n,
+                             const std::function<bool(scenario::Block&, std::size_t)>& edit) {
   for (std::size_t i = 0; i < block.size(); ++i) {
-    if (n == 0) {
-      block.erase(block.begin() + static_cast<std::ptrdiff_t>(i));
-      return true;
-    }
+    if (n == 0) return edit(block, i);
     --n;
     for (auto& inner : block[i].blocks)
-      if (remove_nth(inner, n)) return true;
+      if (auto done = edit_nth(inner, n, edit)) return done;
   }
-  return false;
+  return std::nullopt;
 }
 
-/// Replaces the n-th statement by the statements of its first block (`run { a } -> a`).
-bool unwrap_nth(scenario::Block& block, std::size_t& n) {
-  for (std::size_t i = 0; i < block.size(); ++i) {
-    if (n == 0) {
-      if (block[i].blocks.empty()) return false;
-      scenario::Block inner = block[i].blocks.front();
-      block.erase(block.begin() + static_cast<std::ptrdiff_t>(i));
-      block.insert(block.begin() + static_cast<std::ptrdiff_t>(i), inner.begin(), inner.end());
-      return true;
-    }
-    --n;
-    for (auto& inner : block[i].blocks)
-      if (unwrap_nth(inner, n)) return true;
-  }
-  return false;
+/// Removes a statement.
+bool remove_at(scenario::Block& block, std::size_t i) {
+  block.erase(block.begin() + static_cast<std::ptrdiff_t>(i));
+  return true;
+}
+
+/// Replaces a statement by the statements of its first block (`run { a } -> a`).
+bool unwrap_at(scenario::Block& block, std::size_t i) {
+  if (block[i].blocks.empty()) return false;
+  scenario::Block inner = block[i].blocks.front();
+  block.erase(block.begin() + static_cast<std::ptrdiff_t>(i));
+  block.insert(block.begin() + static_cast<std::ptrdiff_t>(i), inner.begin(), inner.end());
+  return true;
 }
 
 std::size_t count_statements(const scenario::Block& block) {
@@ -58,7 +57,7 @@ scenario::Scenario remove_statements(scenario::Scenario s,
       for (std::size_t k = 0; k < total && budget > 0; ++k) {
         scenario::Scenario candidate = s;
         std::size_t n = k;
-        if (!(edit == 0 ? remove_nth(candidate.body, n) : unwrap_nth(candidate.body, n))) continue;
+        if (!edit_nth(candidate.body, n, edit == 0 ? remove_at : unwrap_at).value_or(false)) continue;
         if (scenario::check(candidate)) continue;  // a name it removed is still used
         --budget;
         ++stats.tries;
