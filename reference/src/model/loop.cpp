@@ -99,9 +99,10 @@ void Machine::run_job(const Job& job) {
         // when it left the task: a bare callback's own (Node, Deno); a Microtask resource's
         // runInAsyncScope restored the start frame on the way out (Node), which Deno, whose
         // queueMicrotask wraps nothing, does not; Bun reports in the start frame.
+        const bool frames = profile_.als_model == AlsModel::Frame;
+        const MicrotaskThrowFrame how = profile_.microtask_throw_frame;
         Frame saved = frame_;
-        if (profile_.als_model == AlsModel::Frame) {
-          const MicrotaskThrowFrame how = profile_.microtask_throw_frame;
+        if (frames) {
           const bool own = how == MicrotaskThrowFrame::Throw ||
                            (how == MicrotaskThrowFrame::ThrowKept && job.resource == 0);
           frame_ = own ? at_throw : start;
@@ -109,9 +110,7 @@ void Machine::run_job(const Job& job) {
         uncaught(c.value);
         // Node's V8 does not clear the frame after a throwing task: what the listener left is
         // current for the next microtask that has none of its own.
-        if (profile_.als_model == AlsModel::Frame &&
-            profile_.microtask_throw_frame == MicrotaskThrowFrame::ThrowKept)
-          kept_frame_ = frame_;
+        if (frames && how == MicrotaskThrowFrame::ThrowKept) kept_frame_ = frame_;
         frame_ = std::move(saved);
         interrupted_ = false;
       }
@@ -205,7 +204,8 @@ void Machine::check_phase() {
   auto batch = std::move(immediates_);
   immediates_.clear();
   bool ran = false;
-  for (const Immediate& imm : batch) {
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    const Immediate imm = batch[k];                       // a copy: the batch may grow below
     if (finished_immediates_.contains(imm.id)) continue;  // cleared before its turn
     // The drain after the last immediate runs before this one, inside the phase
     // (`loop.phase-context`); `loop.drain-after` (variation point): Node 10 drains once after the
@@ -218,11 +218,22 @@ void Machine::check_phase() {
     invoke(imm.id, imm.block, [&] { queue_destroy(imm.id); });
     zero_after_ = false;
     ran = true;
+    // `uncaught.last-immediate` (variation point): after an uncaught exception in the batch's last
+    // immediate, Node >= 12 calls processImmediate again, which, with none of the batch left, takes
+    // the immediates queued meanwhile (Node's noop among them) as a new batch of this phase: its
+    // first runs before the leftovers.
+    if (interrupted_ && k + 1 == batch.size() && profile_.last_immediate_throw == LastImmediateThrow::Rerun) {
+      batch.insert(batch.end(), immediates_.begin(), immediates_.end());
+      immediates_.clear();
+    }
   }
-  // Outside the phase, when its callback scope closes (after an uncaught exception in the last
-  // immediate too: Node runs processImmediate again, which finds none).
-  interrupted_ = false;
-  drain();
+  // Outside the phase, when its callback scope closes. After an uncaught exception in the last
+  // immediate (`uncaught.last-immediate`): Node 10 does not drain (the leftovers wait for the next
+  // callback); Bun and Deno drain, and what was queued meanwhile waits for the next iteration.
+  if (!(interrupted_ && profile_.last_immediate_throw == LastImmediateThrow::EndPhase)) {
+    interrupted_ = false;
+    drain();
+  }
   // `timer.list-resource`: the lists closed in this iteration are destroyed by their close
   // callbacks, after the check phase; libuv runs close callbacks last closed first.
   for (auto id = closing_.rbegin(); id != closing_.rend(); ++id) queue_destroy(*id);

@@ -100,6 +100,7 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                                 "tick.destroy",
                                                 "uncaught.microtask",
                                                 "uncaught.microtask-frame",
+                                                "uncaught.last-immediate",
                                                 "als.run-resource"};
     for (const auto& [key, value] : points.items())
       if (!known.contains(key)) throw Bad{fmt::format("unknown variation point \"{}\"", key)};
@@ -159,6 +160,11 @@ std::variant<Profile, ProfileError> load_profile(const std::string& name_or_path
                                                          {"throw", MicrotaskThrowFrame::Throw},
                                                          {"throw-kept", MicrotaskThrowFrame::ThrowKept}},
                                                         p.evidence);
+    p.last_immediate_throw = pick<LastImmediateThrow>(points, "uncaught.last-immediate",
+                                                      {{"rerun", LastImmediateThrow::Rerun},
+                                                       {"end-phase", LastImmediateThrow::EndPhase},
+                                                       {"drain", LastImmediateThrow::Drain}},
+                                                      p.evidence);
     p.als_run_resource =
         pick<bool>(points, "als.run-resource", {{"none", false}, {"async-resource", true}}, p.evidence);
     p.promise_hook =

@@ -73,10 +73,9 @@ enum class RejectionIds {
   Drain,    ///< Nothing is pushed: the drain's own context (Node 10..14).
 };
 
-/// spec/errors.md, variation point `uncaught.after-zero`: the frame with id 0 that the after-loop of
-/// a handled uncaught exception also closes.
-/// `uncaught.microtask-frame`: the frame (frame model) an 'uncaughtException' listener sees for an
-/// exception thrown out of a microtask, and what becomes of the frame the report leaves.
+/// spec/errors.md, variation point `uncaught.microtask-frame`: the frame (frame model) an
+/// 'uncaughtException' listener sees for an exception thrown out of a microtask, and what becomes
+/// of the frame the report leaves.
 enum class MicrotaskThrowFrame {
   Start,      ///< The frame the microtask started in (Bun).
   Throw,      ///< The frame current at the throw; dropped after the report (Deno).
@@ -84,6 +83,17 @@ enum class MicrotaskThrowFrame {
               ///< captured no frame (V8 in Node >= 22: not cleared after a throwing task).
 };
 
+/// spec/errors.md, variation point `uncaught.last-immediate`: what follows an uncaught exception in
+/// the last immediate of a check phase's batch.
+enum class LastImmediateThrow {
+  Rerun,  ///< The immediates queued meanwhile run now, as a new batch, the first before the leftovers (Node
+          ///< >= 12).
+  EndPhase,  ///< The phase ends without a drain: the leftovers wait for the next callback (Node 10).
+  Drain,     ///< The phase ends with a drain; what was queued meanwhile waits (Bun, Deno).
+};
+
+/// spec/errors.md, variation point `uncaught.after-zero`: the frame with id 0 that the after-loop of
+/// a handled uncaught exception also closes.
 enum class AfterZero {
   None,        ///< No such frame (Node >= 16).
   Immediates,  ///< Under immediates (Node 10).
@@ -152,6 +162,7 @@ struct Profile {
   /// scope (Node 12: runMicrotask catches inside runInAsyncScope) instead of after it.
   bool microtask_throw_in_scope = false;
   MicrotaskThrowFrame microtask_throw_frame = MicrotaskThrowFrame::ThrowKept;  ///< `uncaught.microtask-frame`
+  LastImmediateThrow last_immediate_throw = LastImmediateThrow::Rerun;         ///< `uncaught.last-immediate`
   /// `als.run-resource`: the hook model's run() makes an AsyncResource 'AsyncLocalStorage' and sets the
   /// store on it inside its runInAsyncScope (Node 12) instead of on the current resource.
   bool als_run_resource = false;
