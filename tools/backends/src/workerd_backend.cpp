@@ -1,8 +1,9 @@
 // Cloudflare workerd (`workerd`): the emitted CommonJS program becomes a module of a generated
-// Cap'n Proto config, run by `workerd test` (spec/harness.md `harness.workerd`).
+// Cap'n Proto config, run by `workerd test` from the entry module tools/backends/js/workerd-main.mjs.
 #include <fmt/format.h>
 
 #include "acx/backends/backend.h"
+#include "acx/backends/embedded_js.h"  // tools/backends/js/workerd-main.mjs
 #include "acx/backends/node_emitter.h"
 #include "acx/backends/subprocess.h"
 #include "acx/backends/trace_reading.h"
@@ -10,41 +11,6 @@
 namespace acx::backends {
 
 namespace {
-
-// The worker's test() imports the scenario (a CommonJS module: it runs on import, inside the test
-// request, where timers are allowed), then waits until no timer, interval or immediate is pending,
-// which is Node's own condition for exiting, and emits 'exit' so that the harness prints the trace.
-// workerd never emits 'exit' itself, and cancels work still pending when test() resolves.
-constexpr const char* kMain = R"JS(const real = {}, live = new Set();
-for (const k of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate'])
-  real[k] = globalThis[k].bind(globalThis);
-const once = (k) => (cb, ...a) => {
-  const h = real[k](function (...x) { live.delete(h); return cb.apply(this, x); }, ...a);
-  live.add(h);
-  return h;
-};
-globalThis.setTimeout = once('setTimeout');
-globalThis.setImmediate = once('setImmediate');
-globalThis.setInterval = (...a) => { const h = real.setInterval(...a); live.add(h); return h; };
-for (const k of ['clearTimeout', 'clearInterval', 'clearImmediate'])
-  globalThis[k] = (h) => { live.delete(h); return real[k](h); };
-globalThis.__acxWrite = (text) => console.log(text.replace(/\n$/, ''));
-const turn = (ms) => new Promise((r) => real.setTimeout(r, ms));
-export default {
-  async test() {
-    let code = 0;
-    try { await import('scenario'); } catch (e) { console.error(e); code = 1; }
-    for (const end = Date.now() + LIMIT_MS; Date.now() < end;) {
-      await turn(live.size ? 1 : 0);
-      if (live.size) continue;
-      await new Promise((r) => real.setImmediate(r));
-      await turn(0);
-      if (!live.size) break;
-    }
-    process.emit('exit', code);
-  },
-};
-)JS";
 
 std::string config(const std::string& compatibility_date) {
   return fmt::format(R"(using Workerd = import "/workerd/workerd.capnp";
@@ -90,9 +56,11 @@ class WorkerdBackend final : public Backend {
       return BackendFailure{BackendFailure::Kind::Unavailable, "cannot create a temporary directory", ""};
     // The waiting loop ends a little before acx's own time limit, so that a scenario that never
     // settles still prints what it did.
-    std::string main = kMain;
-    main.replace(main.find("LIMIT_MS"), 8,
-                 std::to_string(std::max<long>(options_.timeout.count() - 2000, 500)));
+    std::string main(js::workerd_main);
+    const std::string limit = std::to_string(std::max<long>(options_.timeout.count() - 2000, 500));
+    for (auto at = main.find("LIMIT_MS"); at != std::string::npos;
+         at = main.find("LIMIT_MS", at + limit.size()))
+      main.replace(at, 8, limit);
     dir.write("main.mjs", main);
     dir.write("scenario.cjs", emit_node_program(scenario, source));
     const std::string file = dir.write("config.capnp", config(date));

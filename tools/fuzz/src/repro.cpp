@@ -5,69 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "acx/backends/node_emitter.h"
+#include "acx/fuzz/embedded_js.h"  // tools/fuzz/js/repro-check.cjs
 #include "acx/trace/canonical.h"
 
 namespace acx::fuzz {
-
-namespace {
-
-// Runs when the harness prints the trace (it calls globalThis.__acxWrite at exit). The renaming and
-// the event descriptions are those of reference/src/trace/canonical.cpp.
-constexpr const char* kChecker = R"JS(
-// ---- acx repro: compare with the model ----
-globalThis.__acxWrite = (text) => {
-  const lines = text.trim().split('\n').map((l) => JSON.parse(l));
-  const meta = lines.shift();
-  const names = new Map();
-  let next = 2;
-  const rename = (raw) => {
-    if (raw === 0 || raw === -1) return raw;
-    if (raw === meta.root) return 1;
-    if (!names.has(raw)) names.set(raw, next++);
-    return names.get(raw);
-  };
-  const name = (id) => (id === 0 ? '0' : id === -1 ? 'NaN' : id === 1 ? 'root' : '#' + id);
-  const describe = (e) => {
-    switch (e.event) {
-      case 'init': {
-        const id = rename(e.id), trigger = rename(e.trigger), eid = rename(e.eid);
-        return `init ${e.type} ${name(id)} trigger=${name(trigger)} eid=${name(eid)} [${e.hook}]`;
-      }
-      case 'observe': {
-        const eid = rename(e.eid), tid = rename(e.tid);
-        let stores = e.stores.map(([n, v]) => ` ${n}=${v}`).join('');
-        if (e.error !== undefined) stores += ` error=${e.error}`;
-        if (e.resource !== undefined) stores += ` executionAsyncResource=${e.resource}`;
-        return `observe "${e.label}" eid=${name(eid)} tid=${name(tid)}${stores}`;
-      }
-      case 'exit': return `exit code=${e.code}`;
-      case 'resource': {
-        const id = rename(e.id), trigger = rename(e.trigger);
-        return `resource "${e.label}" asyncId=${name(id)} triggerAsyncId=${name(trigger)}`;
-      }
-      default: return `${e.event} ${name(rename(e.id))} [${e.hook}]`;
-    }
-  };
-  // The stores projection (spec/capabilities.md): observe and exit events, without ids.
-  const projected = PROJECTION === 'full' ? lines : lines
-    .filter((e) => e.event === 'observe' || e.event === 'exit')
-    .map((e) => (e.event === 'observe' ? { ...e, eid: 0, tid: 0, resource: undefined } : e));
-  const observed = projected.map(describe);
-  const same = (t) => t.length === observed.length && t.every((x, i) => x === observed[i]);
-  const ok = ALLOWED.some(same);
-  const expected = ALLOWED[0];
-  const out = [`${meta.runtime}: the observed trace${PROJECTION === 'full' ? '' : ' (its stores)'} is ` +
-               `${ok ? '' : 'NOT '}one ${REFERENCE} allows (${ALLOWED.length} allowed trace(s); the first is shown)`,
-               `${'#'.padStart(4)}  ${REFERENCE.padEnd(60)}  observed`];
-  for (let i = 0; i < Math.max(expected.length, observed.length); i++) {
-    const a = expected[i] || '', b = observed[i] || '';
-    out.push(`${String(i + 1).padStart(4)}${a === b ? ' ' : '*'} ${a.padEnd(60)}  ${b}`);
-  }
-  require('fs').writeSync(1, out.join('\n') + '\n');
-};
-)JS";
-
-}  // namespace
 
 std::string repro_program(const scenario::Scenario& s, const std::vector<std::vector<trace::Event>>& allowed,
                           const std::string& source, const ReproOptions& options) {
@@ -81,9 +22,9 @@ std::string repro_program(const scenario::Scenario& s, const std::vector<std::ve
   std::string program = backends::emit_node_program(s, source);
   const std::string marker = "// ---- scenario ----\n";
   program.insert(program.find(marker),
-                 fmt::format("const ALLOWED = {};\nconst REFERENCE = {};\nconst PROJECTION = '{}';{}",
+                 fmt::format("const ALLOWED = {};\nconst REFERENCE = {};\nconst PROJECTION = '{}';\n{}",
                              traces.dump(), nlohmann::json(options.reference).dump(),
-                             trace::projection_name(options.projection), kChecker));
+                             trace::projection_name(options.projection), js::repro_check));
   return program;
 }
 
