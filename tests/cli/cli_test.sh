@@ -99,6 +99,32 @@ cp "$src/conformance/cases/hooks/enable-in-init.acx" "$work/two/"
 expect "a case whose hook has a body is unsupported without hooks" 0 $? "$work/out" \
   "^UNSUPPORTED hooks/enable-in-init"
 
+# acx profiles: every profile of models/ (sorted, one line each), one profile's value of every point
+# (as its JSON gives it), the variation points, a bad name.
+"$acx" profiles > "$work/out" 2>&1
+expect "profiles lists the profiles" 0 $? "$work/out" "^node-24 +als.model=frame +Node.js 24"
+(cd "$src/models" && ls -- *.json | sed 's/\.json$//' | LC_ALL=C sort) > "$work/want"
+awk '{print $1}' "$work/out" > "$work/got"
+if ! diff -u "$work/want" "$work/got" > "$work/diff"; then
+  echo "FAIL profiles lists every profile of models/, sorted:"; cat "$work/diff"; failures=$((failures + 1))
+else
+  passes=$((passes + 1))
+fi
+"$acx" profiles node-10 > "$work/out" 2>&1
+expect "profiles NAME prints the profile" 0 $? "$work/out" "^node-10: Node.js 10"
+node -e 'const p = require(process.argv[1]).variation_points;
+         for (const id in p) console.log(`${id} ${p[id].value}`)' "$src/models/node-10.json" > "$work/want"
+shown=0
+while read -r id value; do
+  if grep -qE "^${id//./\\.} +${value} " "$work/out"; then shown=$((shown + 1)); else echo "FAIL profiles node-10 lacks $id = $value"; fi
+done < "$work/want"
+if [[ $shown -eq $(wc -l < "$work/want") && $shown -gt 0 ]]; then passes=$((passes + 1)); else failures=$((failures + 1)); fi
+"$acx" profiles --points > "$work/out" 2>&1
+expect "profiles --points lists the points and their values" 0 $? "$work/out" "^promise.resolve-early \(promises.md\): "
+expect "profiles --points counts them" 0 0 "$work/out" "^$(wc -l < "$work/want") variation points"
+"$acx" profiles node-99 > "$work/out" 2>&1
+expect "profiles refuses an unknown profile" 2 $? "$work/out" "models/node-99.json: no such profile"
+
 # Every case: acx emit, plain node, acx verify against the model (node-20 profile for the node on PATH).
 profile="node-$(node --version | sed -E 's/^v([0-9]+).*/\1/')"
 while IFS= read -r case_file; do

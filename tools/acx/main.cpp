@@ -25,6 +25,7 @@
 #include "exit_codes.h"
 #include "fuzz_cmd.h"
 #include "graph.h"
+#include "profiles.h"
 #include "report.h"
 #include "rules.h"
 #include "runtimes.h"
@@ -622,6 +623,7 @@ int main(int argc, char** argv) {
   bench_programs->add_option("--per-process-count", per_process_count, "Programs run one process each")
       ->capture_default_str();
   fuzz_flags(bench_programs);
+  const ProfilesCommand profiles(app);
 
   try {
     app.parse(argc, argv);
@@ -659,5 +661,6 @@ int main(int argc, char** argv) {
   }
   if (*runtimes_install) return cmd_runtimes_install(runtime_specs);
   if (*runtimes_list) return cmd_runtimes_list();
+  if (profiles.chosen()) return profiles.run();
   return kExitBadInput;
 }
