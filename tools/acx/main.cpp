@@ -448,15 +448,15 @@ int cmd_rules(const std::vector<std::string>& case_paths, bool update_spec) {
       status = kExitBadInput;
     }
   }
-  const auto stale = sync_cases_lines(spec_dir(), cited, update_spec);
+  const auto stale = sync_spec_lines(spec_dir(), cited, rule_citations(ACX_SOURCE_DIR), update_spec);
   if (!stale.empty() && !update_spec) {
     fmt::print(stderr,
-               "acx: {} rule(s) list other cases in spec/ than the cases cite ({}...); run acx rules "
-               "--update-spec\n",
+               "acx: {} rule(s) list other cases or code files in spec/ than cite them ({}...); run acx "
+               "rules --update-spec\n",
                stale.size(), stale.front());
     status = kExitBadInput;
   } else if (!stale.empty()) {
-    fmt::print("updated the Cases lines of {} rule(s) in spec/\n", stale.size());
+    fmt::print("updated the Model and Cases lines of {} rule(s) in spec/\n", stale.size());
   }
   fmt::print("{} rules, {} covered, {} without a case\n", rules.size(), rules.size() - uncovered, uncovered);
   if (status == kExitOk && uncovered > 0) status = kExitDivergence;

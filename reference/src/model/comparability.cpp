@@ -15,6 +15,8 @@ bool only_shows_ids(const std::string& capability) {
 }  // namespace
 
 Comparability comparability(const scenario::Scenario& s, const Profile& p) {
+  // `capabilities.unsupported`: a case that needs a capability the profile lacks is not judged;
+  // `capabilities.projection`: where only ids are missing, the stores are still compared.
   Comparability out;
   std::vector<std::string> id_gaps;
   for (const auto& c : scenario::required_capabilities(s)) {

@@ -106,6 +106,7 @@ const std::vector<std::string_view>& known_capabilities() {
 }
 
 std::set<std::string> required_capabilities(const Scenario& s) {
+  // `capabilities.derived`: the capability of every statement, plus the @requires header.
   std::set<std::string> out(s.header.requires_.begin(), s.header.requires_.end());
   bool hooks = false, promises = false;
   std::function<void(const Block&)> visit = [&](const Block& b) {

@@ -4,6 +4,7 @@
 
 namespace acx::trace {
 
+// `trace.canonical`: ids are renamed by first appearance; 0, NaN and the root keep fixed names.
 AsyncId Renamer::operator()(AsyncId raw) {
   if (raw == 0 || raw == kNaNId) return raw;
   if (raw == root_trigger_ && root_trigger_ != 0) return 0;

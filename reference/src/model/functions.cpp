@@ -1,5 +1,5 @@
-// Running code: blocks as function bodies, try/catch/finally, return, throw, async functions and
-// await (spec/functions.md), and exceptions that reach the event loop (spec/errors.md).
+// Functions (spec/functions.md): blocks run as function bodies, try/catch/finally, return and throw
+// (spec/errors.md `error.*`), plain and async functions, await.
 #include <algorithm>
 
 #include "machine_impl.h"
@@ -26,13 +26,19 @@ Completion Machine::call_block(const Block& block) {
 }
 
 Completion Machine::call_callback(const Block& block) {
-  // The harness wraps every scenario callback: it marks the execution id and counts the depth.
+  // `trace.scope`: the harness wraps every scenario callback; it marks the execution id and counts
+  // the depth.
   step();
-  ++scenario_depth_;
-  scope_id(eid());
-  const Completion c = call_block(block);
-  --scenario_depth_;
-  return c;
+  const ScenarioCode code(trace_);
+  trace_.scope_id(eid());
+  return call_block(block);
+}
+
+void Machine::define_function(const Statement& st) {
+  const bool async = st.op == scenario::Op::AsyncFunction;
+  bind(st, Bound{async ? Kind::AsyncFunction : Kind::Function, functions_.size()});
+  functions_.push_back(
+      FunctionState{async ? FunctionState::Kind::Async : FunctionState::Kind::Plain, &st.blocks[0]});
 }
 
 std::optional<std::size_t> Machine::call_function(FunctionState f) {  // a copy: functions_ may grow
@@ -54,6 +60,7 @@ std::optional<std::size_t> Machine::call_function(FunctionState f) {  // a copy:
     return result;
   }
   if (f.kind == FunctionState::Kind::Plain) {
+    // `function.call`
     const Completion c = call_callback(*f.body);
     if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
     return std::nullopt;
@@ -65,13 +72,19 @@ std::optional<std::size_t> Machine::call_function(FunctionState f) {  // a copy:
   act->cursors.push_back(Cursor{Cursor::Kind::Body, f.body});
   act->async = true;
   act->promise = promise;
-  ++scenario_depth_;
-  scope_id(eid());
-  if (auto done = resume(act, std::nullopt)) {
-    --scenario_depth_;
+  resume_async(act, std::nullopt);
+  return promise;
+}
+
+void Machine::resume_async(const std::shared_ptr<Activation>& act, std::optional<Completion> inject) {
+  // Scenario code runs from the call or a resumption to the next await or the end (`trace.scope`):
+  // await leaves it (Machine::await), the end of the body leaves it here.
+  trace_.enter();
+  trace_.scope_id(eid());
+  if (auto done = resume(act, std::move(inject))) {
+    trace_.leave();
     finish_async(*act, *done);
   }
-  return promise;
 }
 
 void Machine::finish_async(const Activation& act, const Completion& c) {
@@ -85,7 +98,7 @@ void Machine::finish_async(const Activation& act, const Completion& c) {
 void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value) {
   // The harness leaves scenario code just before each await (`trace.scope`): in a resumed segment
   // the promises the await makes are therefore outside scenario code, as on a real runtime.
-  --scenario_depth_;
+  trace_.leave();
   // `function.await`: a native promise is awaited as is; anything else is wrapped in a new promise
   // whose parent is the function's promise. A throwaway promise, child of the awaited one, carries
   // the continuation's before/after.
@@ -105,7 +118,7 @@ void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value)
   // promise hook is installed; without it the continuation is a reaction with no promise of its
   // own, which no before/after surrounds even if a hook is enabled before it runs.
   const std::size_t throwaway =
-      profile_.no_fast_paths || promise_hook_.installed ? create_promise(awaited) : kNoPromise;
+      profile_.no_fast_paths || hooks_.promise_hook.installed ? create_promise(awaited) : kNoPromise;
   if (wrapped && !profile_.await_resolve_first) resolve(awaited, value);
   Reaction r;
   r.derived = throwaway;
@@ -113,13 +126,14 @@ void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value)
   r.on_fulfilled.activation = act;
   r.on_rejected = Handler{Handler::Kind::ResumeThrow};
   r.on_rejected.activation = act;
-  r.frame = frame_;
+  r.frame = storage_->capture();
   then(awaited, std::move(r));
 }
 
 bool Machine::unwind(Activation& act, Completion completion) {
-  // Leave blocks until a try statement takes the completion: a catch block takes a throw, a finally
-  // block takes anything and resumes it afterwards. False: the completion leaves the activation.
+  // `error.try`: leave blocks until a try statement takes the completion: a catch block takes a
+  // throw, a finally block takes anything and resumes it afterwards. False: the completion leaves
+  // the activation.
   while (!act.cursors.empty()) {
     Cursor c = act.cursors.back();
     act.cursors.pop_back();
@@ -180,7 +194,7 @@ std::optional<Completion> Machine::step_activation(const std::shared_ptr<Activat
         case Op::Try:
           a.cursors.push_back(Cursor{Cursor::Kind::Try, &st.blocks[0], 0, &st});
           continue;
-        case Op::Return:
+        case Op::Return:  // `function.return`
           abrupt = Completion{Completion::Kind::Return, st.args.empty() ? RValue{} : evaluate(st.args[0])};
           is_abrupt = true;
           break;
@@ -197,37 +211,6 @@ std::optional<Completion> Machine::step_activation(const std::shared_ptr<Activat
     }
     if (is_abrupt && !unwind(a, abrupt)) return abrupt;
   }
-}
-
-void Machine::uncaught(const RValue& reason) {
-  (void)reason;
-  // `uncaught.exit`: with no 'uncaughtException' listener the process exits with code 1.
-  if (uncaught_exception_handlers_.empty()) throw ProcessExit{1};
-  // `uncaught.handler`: the listeners run in the context that threw (still on the stack).
-  // A copy: a listener may add listeners, which (as in EventEmitter.emit) wait for the next event.
-  const auto handlers = uncaught_exception_handlers_;
-  for (const Block* handler : handlers) {
-    const Completion c = call_callback(*handler);
-    if (c.kind == Completion::Kind::Throw) throw ProcessExit{7};  // a throwing handler is fatal
-  }
-  // `uncaught.handled`: Node then queues a noop immediate (so that the loop turns once more), emits
-  // after for every id on the stack, and clears the stack.
-  const AsyncId noop = init_resource("Immediate", default_trigger());
-  immediates_.push_back(Immediate{noop, nullptr});
-  if (has(&HookState::after)) {
-    while (!stack_.empty()) {
-      const AsyncId id = eid();
-      if (id != 0 && !stack_.back().hidden) emit_each(&HookState::after, EventKind::After, id);
-      stack_.pop_back();
-    }
-    // `uncaught.after-zero` (variation point): Node 10..14's after-loop is a do-while over
-    // executionAsyncId() that also emits for id 0: observed under timer and queueMicrotask callbacks
-    // (Node 12..14) and immediate callbacks (Node 10..14).
-    if (zero_after_) emit_each(&HookState::after, EventKind::After, 0);
-  }
-  zero_after_ = false;
-  stack_.clear();
-  interrupted_ = true;
 }
 
 }  // namespace acx::model::detail

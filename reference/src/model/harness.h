@@ -1,0 +1,62 @@
+// Private: the harness rule `trace.scope` (spec/harness.md) as the model applies it to its own events:
+// an id belongs to the scenario iff one of its events is emitted while scenario code is on the stack
+// or scenario code runs under it; the events of other ids are dropped, as a backend's harness drops
+// those of the resources a runtime makes on its own.
+#pragma once
+
+#include <deque>
+#include <vector>
+
+#include "state.h"
+
+namespace acx::model::detail {
+
+class TraceScope {
+ public:
+  explicit TraceScope(EventSink& sink) : sink_(sink) {}
+
+  /// Sends an event to the sink through the scope rule: hook events of an id that does not (yet)
+  /// belong to the scenario wait, and are dropped if it never does.
+  void emit(const trace::Event& event);
+  /// The id belongs to the scenario (scenario code runs under it): its waiting events go out.
+  void scope_id(AsyncId id);
+  bool scoped(AsyncId id) const {
+    return id >= 0 && static_cast<std::size_t>(id) < scoped_.size() && scoped_[static_cast<std::size_t>(id)];
+  }
+  /// The run ended: the waiting events of scoped ids go out, then the exit event (`uncaught.exit`).
+  void finish(int exit_code);
+
+  /// > 0 while scenario code is on the stack.
+  int depth() const { return depth_; }
+  void enter() { ++depth_; }
+  void leave() { --depth_; }
+
+  /// The table of scoped ids, kept between runs (the search runs the model many times).
+  std::vector<char>& table() { return scoped_; }
+
+ private:
+  void flush_decided();
+
+  EventSink& sink_;
+  int depth_ = 0;
+  std::vector<char> scoped_;  ///< By id: the id belongs to the scenario.
+  struct Pending {
+    trace::Event event;
+    bool decided;
+  };
+  std::deque<Pending> pending_;
+};
+
+/// Scenario code runs for the length of a C++ scope (the harness's callback wrapper).
+class ScenarioCode {
+ public:
+  explicit ScenarioCode(TraceScope& scope) : scope_(scope) { scope_.enter(); }
+  ScenarioCode(const ScenarioCode&) = delete;
+  ScenarioCode& operator=(const ScenarioCode&) = delete;
+  ~ScenarioCode() { scope_.leave(); }
+
+ private:
+  TraceScope& scope_;
+};
+
+}  // namespace acx::model::detail
