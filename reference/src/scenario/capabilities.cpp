@@ -6,73 +6,14 @@
 
 namespace acx::scenario {
 
-namespace {
-
-/// The capability one statement needs, or an empty view for plain JavaScript.
 std::string_view capability_of(const Statement& st) {
-  switch (st.op) {
-    case Op::CreateHook:
-    case Op::HookEnable:
-    case Op::HookDisable:
-      return "async-hooks.create-hook";
-    case Op::NewAls:
-      return st.args.empty() ? "async-local-storage" : "async-local-storage.options";
-    case Op::AlsRun:
-      return "async-local-storage";
-    case Op::AlsExit:
-      return "async-local-storage.exit";
-    case Op::AlsEnterWith:
-      return "async-local-storage.enter-with";
-    case Op::AlsDisable:
-      return "async-local-storage.disable";
-    case Op::Snapshot:
-    case Op::SnapshotRun:
-      return "async-local-storage.snapshot";
-    case Op::AlsBind:
-      return "async-local-storage.bind";
-    case Op::NewResource:
-      return st.args.size() > 1 ? "async-resource.options" : "async-resource";
-    case Op::RunInScope:
-      return "async-resource";
-    case Op::EmitDestroy:
-      return "async-resource.emit-destroy";
-    case Op::ResourceBind:
-    case Op::StaticBind:
-      return "async-resource.bind";
-    case Op::ObserveResource:
-      return "async-resource.ids";
-    case Op::ObserveExecution:
-      return "async-hooks.execution-async-resource";
-    case Op::Observe:
-    case Op::ObserveError:
-      return "async-hooks.execution-async-id";
-    case Op::NextTick:
-      return "process.next-tick";
-    case Op::QueueMicrotask:
-      return "queue-microtask";
-    case Op::SetImmediate:
-    case Op::ClearImmediate:
-      return "timers.immediate";
-    case Op::SetInterval:
-    case Op::ClearInterval:
-      return "timers.interval";
-    case Op::NewEmitter:
-    case Op::On:
-    case Op::Emit:
-      return "events.event-emitter";
-    case Op::ProcessOn:
-      return st.args[0].text == "uncaughtException" ? "process.uncaught-exception"
-                                                    : "process.unhandled-rejection";
-    case Op::PromiseAllSettled:
-      return "promise.all-settled";
-    case Op::PromiseAny:
-      return "promise.any";
-    default:
-      return {};
-  }
+  const OpSpec& spec = spec_of(st.op);
+  for (std::size_t i = 0; i < st.args.size() && i < spec.args.size(); ++i)
+    if (spec.args[i] == Arg::ProcessEvent)
+      for (const auto& event : process_events())
+        if (st.args[i].text == event.name) return event.capability;
+  return st.args.size() > spec.options.from_arg ? spec.options.capability : spec.capability;
 }
-
-}  // namespace
 
 const std::vector<std::string_view>& known_capabilities() {
   static const std::vector<std::string_view> names = {
@@ -112,8 +53,11 @@ std::set<std::string> required_capabilities(const Scenario& s) {
   std::function<void(const Block&)> visit = [&](const Block& b) {
     for (const auto& st : b) {
       if (auto c = capability_of(st); !c.empty()) out.emplace(c);
-      hooks |= st.op == Op::CreateHook;
-      promises |= spec_of(st.op).result == Kind::Promise || st.op == Op::Await || st.op == Op::AsyncFunction;
+      const OpSpec& spec = spec_of(st.op);
+      hooks |= spec.result == Kind::Hook;
+      // Promises, and async functions and their awaits, which make promises.
+      promises |=
+          spec.result == Kind::Promise || spec.body == Body::Async || spec.where == Where::AsyncFunction;
       for (const auto& inner : st.blocks) visit(inner);
     }
   };

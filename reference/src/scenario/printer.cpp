@@ -1,3 +1,5 @@
+// The canonical form of a scenario (spec/scenario-language.md, "Canonical printing"), from the
+// spellings of the table (ops.def).
 #include "acx/scenario/printer.h"
 
 #include <fmt/format.h>
@@ -13,8 +15,6 @@ void print_block(std::string& out, const Block& block, int depth);
 void print_statement(std::string& out, const Statement& st, int depth) {
   const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
   out += indent + print_head(st);
-  const OpSpec& spec = spec_of(st.op);
-  (void)spec;
   for (std::size_t i = 0; i < st.blocks.size(); ++i) {
     if (!st.labels[i].empty()) out += fmt::format(" {}", st.labels[i]);
     out += " {\n";
@@ -34,7 +34,8 @@ std::string print_head(const Statement& st) {
   const OpSpec& spec = spec_of(st.op);
   std::string out;
   if (!st.binding.empty()) out += fmt::format("let {} = ", st.binding);
-  if (st.op == Op::Call) return out + st.receiver + "()";
+  // A method follows its receiver after a dot, but a call's spelling is its parentheses: `f()`.
+  if (spec.spelling.starts_with('(')) return out + st.receiver + std::string(spec.spelling);
   if (!st.receiver.empty()) out += st.receiver + ".";
   out += spec.spelling;
   if (!st.args.empty()) {

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
+#include <stdexcept>
 
 #include "acx/backends/embedded_js.h"  // tools/backends/js/, embedded at build time
 #include "acx/scenario/ops.h"
@@ -11,7 +13,7 @@
 namespace acx::backends {
 
 using scenario::Block;
-using scenario::Op;
+using scenario::JsForm;
 using scenario::Statement;
 
 namespace {
@@ -33,10 +35,9 @@ class Emitter {
     std::function<void(const Block&)> visit = [&](const Block& b) {
       for (const auto& st : b) {
         if (!st.binding.empty()) names_.push_back(st.binding);
-        if (st.op == Op::NewAls) als_.push_back(st.binding);
         // Bindings that can hold the object executionAsyncResource() returns.
         const scenario::Kind kind = spec_of(st.op).result;
-        if (st.op == Op::ObserveExecution) uses_execution_ = true;
+        if (kind == scenario::Kind::Als) als_.push_back(st.binding);
         if (!st.binding.empty() && (kind == scenario::Kind::Timer || kind == scenario::Kind::Immediate ||
                                     kind == scenario::Kind::Resource || kind == scenario::Kind::Promise))
           objects_.push_back({st.binding, kind});
@@ -69,8 +70,7 @@ class Emitter {
       for (std::size_t i = 0; i < names_.size(); ++i) out += fmt::format("{} v_{}", i ? "," : "", names_[i]);
       out += ";\n";
     }
-    // executionAsyncResource() has a side effect (Node starts tracking resources), so the harness
-    // calls it only for scenarios that observe it.
+    // The top level's resource, for the statements that list the objects ({objects} in ops.def).
     if (uses_execution_) out += "acx.captureTop();\n";
     return out + code;
   }
@@ -86,7 +86,7 @@ class Emitter {
   }
 
   // An asynchronous callback: scenario code that the runtime calls later (`trace.scope`).
-  std::string callback(const Block& b, int depth, const char* params = "") {
+  std::string callback(const Block& b, int depth, std::string_view params = "") {
     std::string body;
     block(body, b, depth + 1);
     return fmt::format("acx.callback(({}) => {{\n{}{}}})", params, body, indent(depth));
@@ -101,32 +101,20 @@ class Emitter {
 
   static std::string indent(int depth) { return std::string(static_cast<std::size_t>(depth) * 2, ' '); }
 
+  // Each statement: its JavaScript template (ops.def), or the function of its JsForm.
   void statement(std::string& out, const Statement& st, int depth) {
     const std::string in = indent(depth);
     const std::string bind = st.binding.empty() ? "" : "v_" + st.binding + " = ";
     if (comments_) out += in + "// " + js_safe(scenario::print_head(st)) + "\n";
-    switch (st.op) {
-      case Op::CreateHook: {
-        std::string callbacks, bodies;
-        for (const auto& a : st.args)
-          callbacks += fmt::format("{}'{}'", callbacks.empty() ? "" : ", ", a.text);
-        for (std::size_t b = 0; b < st.blocks.size(); ++b) {
-          std::string body;
-          block(body, st.blocks[b], depth + 2);
-          bodies += fmt::format("{}  {}: () => {{\n{}{}  }},\n", bodies.empty() ? "\n" : "", st.labels[b],
-                                body, in);
-        }
-        out += fmt::format("{}{}acx.hook('{}', [{}]{});\n", in, bind, st.binding, callbacks,
-                           bodies.empty() ? "" : ", {" + bodies + in + "}");
+    const scenario::OpSpec& spec = spec_of(st.op);
+    switch (spec.js_form) {
+      case JsForm::Template:
+        out += in + bind + expand(spec.js, st, depth) + ";\n";
         break;
-      }
-      case Op::HookEnable:
-        out += fmt::format("{}v_{}.enable();\n", in, st.receiver);
+      case JsForm::Hook:
+        hook(out, st, depth, bind);
         break;
-      case Op::HookDisable:
-        out += fmt::format("{}v_{}.disable();\n", in, st.receiver);
-        break;
-      case Op::NewAls:
+      case JsForm::Storage:
         // new AsyncLocalStorage("name", defaultValue) stands for new AsyncLocalStorage({ name, defaultValue
         // }).
         out += st.args.empty()
@@ -135,36 +123,7 @@ class Emitter {
                                  value(st.args[0]),
                                  st.args.size() > 1 ? ", defaultValue: " + value(st.args[1]) : "");
         break;
-      case Op::AlsRun: {
-        std::string body;
-        block(body, st.blocks[0], depth + 1);
-        out +=
-            fmt::format("{}v_{}.run({}, () => {{\n{}{}}});\n", in, st.receiver, value(st.args[0]), body, in);
-        break;
-      }
-      case Op::Observe:
-        out += fmt::format("{}acx.observe({}, [{}]);\n", in, value(st.args[0]), stores());
-        break;
-      case Op::NextTick:
-        out += fmt::format("{}process.nextTick({});\n", in, callback(st.blocks[0], depth));
-        break;
-      case Op::QueueMicrotask:
-        out += fmt::format("{}queueMicrotask({});\n", in, callback(st.blocks[0], depth));
-        break;
-      case Op::SetTimeout:
-        out += fmt::format("{}{}setTimeout({}, {});\n", in, bind, callback(st.blocks[0], depth),
-                           st.args[0].number);
-        break;
-      case Op::SetImmediate:
-        out += fmt::format("{}{}setImmediate({});\n", in, bind, callback(st.blocks[0], depth));
-        break;
-      case Op::ClearTimeout:
-        out += fmt::format("{}clearTimeout(v_{});\n", in, st.args[0].text);
-        break;
-      case Op::ClearImmediate:
-        out += fmt::format("{}clearImmediate(v_{});\n", in, st.args[0].text);
-        break;
-      case Op::NewPromise: {
+      case JsForm::Executor: {
         std::string body;
         if (!st.blocks.empty()) block(body, st.blocks[0], depth + 1);
         // The executor runs synchronously inside the statement, so it is not a separate callback.
@@ -175,15 +134,7 @@ class Emitter {
         resolvers_.push_back(st.binding);
         break;
       }
-      case Op::PromiseResolve:
-        out += fmt::format("{}{}acx.keep(Promise.resolve({}));\n", in, bind,
-                           st.args.empty() ? "" : value(st.args[0]));
-        break;
-      case Op::PromiseReject:
-        out += fmt::format("{}{}acx.keep(Promise.reject({}));\n", in, bind,
-                           st.args.empty() ? "" : value(st.args[0]));
-        break;
-      case Op::Then: {
+      case JsForm::Then: {
         // Without a block, then() gets the identity function, which settles the derived promise
         // exactly as a missing handler does (`promise.then-passthrough`).
         std::string handlers = st.block("") ? callback(*st.block(""), depth, "v") : "acx.callback((v) => v)";
@@ -191,44 +142,10 @@ class Emitter {
         out += fmt::format("{}{}acx.keep(v_{}.then({}));\n", in, bind, st.receiver, handlers);
         break;
       }
-      case Op::Catch:
-        out += fmt::format("{}{}acx.keep(v_{}.catch({}));\n", in, bind, st.receiver,
-                           callback(st.blocks[0], depth, "e"));
+      case JsForm::Try:
+        try_statement(out, st, depth);
         break;
-      case Op::Finally:
-        out += fmt::format("{}{}acx.keep(v_{}.finally({}));\n", in, bind, st.receiver,
-                           callback(st.blocks[0], depth));
-        break;
-      case Op::Resolve:
-      case Op::Reject:
-        // Inside a thenable's block these are its then's parameters; elsewhere the kept functions.
-        out += fmt::format("{}{}_{}({});\n", in, st.op == Op::Resolve ? "resolve" : "reject", st.receiver,
-                           st.args.empty() ? "" : value(st.args[0]));
-        break;
-      case Op::Throw:
-        out += fmt::format("{}throw {};\n", in, value(st.args[0]));
-        break;
-      case Op::Try: {
-        std::string text;
-        block(text, st.blocks[0], depth + 1);
-        out += fmt::format("{}try {{\n{}{}}}", in, text, in);
-        if (const Block* c = st.block("catch")) {
-          std::string inner;
-          block(inner, *c, depth + 1);
-          out += fmt::format(" catch (e) {{\n{}{}}}", inner, in);
-        }
-        if (const Block* f = st.block("finally")) {
-          std::string inner;
-          block(inner, *f, depth + 1);
-          out += fmt::format(" finally {{\n{}{}}}", inner, in);
-        }
-        out += "\n";
-        break;
-      }
-      case Op::Function:
-        out += fmt::format("{}{}{};\n", in, bind, callback(st.blocks[0], depth));
-        break;
-      case Op::AsyncFunction: {
+      case JsForm::AsyncFunction: {
         // Scenario code runs from the call or a resumption to the next await or the end (`trace.scope`).
         std::string body;
         block(body, st.blocks[0], depth + 2);
@@ -238,110 +155,109 @@ class Emitter {
             in, bind, in, in, body, in, in, in, in);
         break;
       }
-      case Op::Call:
-        out += fmt::format("{}{}{};\n", in, bind,
-                           st.binding.empty() ? fmt::format("v_{}()", st.receiver)
-                                              : fmt::format("acx.keep(v_{}())", st.receiver));
-        break;
-      case Op::Return:
-        out += fmt::format("{}return {};\n", in, st.args.empty() ? "" : value(st.args[0]));
-        break;
-      case Op::Await:
+      case JsForm::Await:
         out +=
             fmt::format("{}acx.leave();\n{}try {{\n{}  await {};\n{}}} finally {{\n{}  acx.enter();\n{}}}\n",
                         in, in, in, st.args.empty() ? "undefined" : value(st.args[0]), in, in, in);
         break;
-      case Op::Thenable: {
+      case JsForm::Thenable: {
         std::string body;
         block(body, st.blocks[0], depth + 1);
         out += fmt::format("{}{}{{ then: acx.callback((resolve_{}, reject_{}) => {{\n{}{}}}) }};\n", in, bind,
                            st.binding, st.binding, body, in);
         break;
       }
-      case Op::AlsExit: {
-        std::string body;
-        block(body, st.blocks[0], depth + 1);
-        out += fmt::format("{}v_{}.exit(() => {{\n{}{}}});\n", in, st.receiver, body, in);
-        break;
-      }
-      case Op::AlsEnterWith:
-        out += fmt::format("{}v_{}.enterWith({});\n", in, st.receiver, value(st.args[0]));
-        break;
-      case Op::AlsDisable:
-        out += fmt::format("{}v_{}.disable();\n", in, st.receiver);
-        break;
-      case Op::Snapshot:
-        out += fmt::format("{}{}AsyncLocalStorage.snapshot();\n", in, bind);
-        break;
-      case Op::SnapshotRun:
-        out += fmt::format("{}v_{}({});\n", in, st.receiver, callback(st.blocks[0], depth));
-        break;
-      case Op::AlsBind:
-        out += fmt::format("{}{}AsyncLocalStorage.bind(v_{});\n", in, bind, st.args[0].text);
-        break;
-      case Op::StaticBind:
-        out += fmt::format("{}{}AsyncResource.bind(v_{});\n", in, bind, st.args[0].text);
-        break;
-      case Op::ResourceBind:
-        out += fmt::format("{}{}v_{}.bind(v_{});\n", in, bind, st.receiver, st.args[0].text);
-        break;
-      case Op::NewResource: {
-        std::string args;
-        for (const auto& a : st.args) args += (args.empty() ? "" : ", ") + value(a);
-        out += fmt::format("{}{}new AsyncResource({});\n", in, bind, args);
-        break;
-      }
-      case Op::RunInScope:
-        out += fmt::format("{}v_{}.runInAsyncScope({});\n", in, st.receiver, callback(st.blocks[0], depth));
-        break;
-      case Op::EmitDestroy:
-        out += fmt::format("{}v_{}.emitDestroy();\n", in, st.receiver);
-        break;
-      case Op::ObserveResource:
-        out += fmt::format("{}acx.observeResource({}, v_{});\n", in, value(st.args[0]), st.args[1].text);
-        break;
-      case Op::ObserveExecution: {
-        std::string objects;
-        for (const auto& [name, kind] : objects_)
-          objects += fmt::format("{}['{}', v_{}]", objects.empty() ? "" : ", ", name, name);
-        out += fmt::format("{}acx.observeExecution({}, [{}], [{}]);\n", in, value(st.args[0]), stores(),
-                           objects);
-        break;
-      }
-      case Op::ObserveError:
-        out += fmt::format("{}acx.observe({}, [{}], e);\n", in, value(st.args[0]), stores());
-        break;
-      case Op::NewEmitter:
-        out += fmt::format("{}{}new EventEmitter();\n", in, bind);
-        break;
-      case Op::On:
-        out += fmt::format("{}v_{}.on({}, {});\n", in, st.receiver, value(st.args[0]),
-                           st.blocks.empty() ? "v_" + st.args[1].text : callback(st.blocks[0], depth));
-        break;
-      case Op::Emit:
-        out += fmt::format("{}v_{}.emit({});\n", in, st.receiver, value(st.args[0]));
-        break;
-      case Op::SetInterval:
-        out += fmt::format("{}{}setInterval({}, {});\n", in, bind, callback(st.blocks[0], depth),
-                           st.args[0].number);
-        break;
-      case Op::ClearInterval:
-        out += fmt::format("{}clearInterval(v_{});\n", in, st.args[0].text);
-        break;
-      case Op::PromiseAll:
-      case Op::PromiseAllSettled:
-      case Op::PromiseRace:
-      case Op::PromiseAny: {
-        std::string list;
-        for (const auto& a : st.args) list += (list.empty() ? "" : ", ") + value(a);
-        out += fmt::format("{}{}acx.keep({}([{}]));\n", in, bind, spec_of(st.op).spelling, list);
-        break;
-      }
-      case Op::ProcessOn:
-        out +=
-            fmt::format("{}acx.processOn({}, {});\n", in, value(st.args[0]), callback(st.blocks[0], depth));
+      case JsForm::Call:
+        // Only the promise of an async function is bound, and kept.
+        out += fmt::format("{}{}{};\n", in, bind,
+                           st.binding.empty() ? fmt::format("v_{}()", st.receiver)
+                                              : fmt::format("acx.keep(v_{}())", st.receiver));
         break;
     }
+  }
+
+  /// acx.hook('h', ['init', ...][, { init: () => { ... }, ... }]): the hook and its callback bodies.
+  void hook(std::string& out, const Statement& st, int depth, const std::string& bind) {
+    const std::string in = indent(depth);
+    std::string callbacks, bodies;
+    for (const auto& a : st.args) callbacks += fmt::format("{}'{}'", callbacks.empty() ? "" : ", ", a.text);
+    for (std::size_t b = 0; b < st.blocks.size(); ++b) {
+      std::string body;
+      block(body, st.blocks[b], depth + 2);
+      bodies +=
+          fmt::format("{}  {}: () => {{\n{}{}  }},\n", bodies.empty() ? "\n" : "", st.labels[b], body, in);
+    }
+    out += fmt::format("{}{}acx.hook('{}', [{}]{});\n", in, bind, st.binding, callbacks,
+                       bodies.empty() ? "" : ", {" + bodies + in + "}");
+  }
+
+  /// try { ... } catch (e) { ... } finally { ... }: the blocks run inline.
+  void try_statement(std::string& out, const Statement& st, int depth) {
+    const std::string in = indent(depth);
+    std::string text;
+    block(text, st.blocks[0], depth + 1);
+    out += fmt::format("{}try {{\n{}{}}}", in, text, in);
+    if (const Block* c = st.block("catch")) {
+      std::string inner;
+      block(inner, *c, depth + 1);
+      out += fmt::format(" catch (e) {{\n{}{}}}", inner, in);
+    }
+    if (const Block* f = st.block("finally")) {
+      std::string inner;
+      block(inner, *f, depth + 1);
+      out += fmt::format(" finally {{\n{}{}}}", inner, in);
+    }
+    out += "\n";
+  }
+
+  /// A statement's template with its placeholders filled in (their list is in ops.def).
+  std::string expand(std::string_view js, const Statement& st, int depth) {
+    std::string out;
+    for (std::size_t at = 0; at < js.size();) {
+      const std::size_t open = js.find('{', at);
+      out += js.substr(at, open - at);
+      if (open == std::string_view::npos) break;
+      const std::size_t close = js.find('}', open);
+      if (close == std::string_view::npos)
+        throw std::logic_error(fmt::format("ops.def: unclosed '{{' in {}", js));
+      out += placeholder(js.substr(open + 1, close - open - 1), st, depth);
+      at = close + 1;
+    }
+    return out;
+  }
+
+  std::string placeholder(std::string_view name, const Statement& st, int depth) {
+    if (name == "receiver") return "v_" + st.receiver;
+    if (name == "receiver_name") return st.receiver;
+    if (name == "stores") return stores();
+    if (name == "objects") {
+      // executionAsyncResource() has a side effect (Node starts tracking resources), so the harness
+      // captures the top level's resource only for scenarios that compare with it.
+      uses_execution_ = true;
+      std::string objects;
+      for (const auto& [object, kind] : objects_)
+        objects += fmt::format("{}['{}', v_{}]", objects.empty() ? "" : ", ", object, object);
+      return objects;
+    }
+    if (name == "args") {
+      std::string list;
+      for (const auto& a : st.args) list += (list.empty() ? "" : ", ") + value(a);
+      return list;
+    }
+    if (name == "arrow") {
+      if (st.blocks.empty()) return "";
+      std::string body;
+      block(body, st.blocks[0], depth + 1);
+      return fmt::format("() => {{\n{}{}}}", body, indent(depth));
+    }
+    if (name == "callback") return st.blocks.empty() ? "" : callback(st.blocks[0], depth);
+    if (name.starts_with("callback(") && name.ends_with(")"))
+      return st.blocks.empty() ? "" : callback(st.blocks[0], depth, name.substr(9, name.size() - 10));
+    if (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      const auto index = static_cast<std::size_t>(std::stoi(std::string(name)));
+      return index < st.args.size() ? value(st.args[index]) : "";
+    }
+    throw std::logic_error(fmt::format("ops.def: unknown placeholder {{{}}}", name));
   }
 
  public:

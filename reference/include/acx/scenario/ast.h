@@ -2,9 +2,9 @@
 //
 // A scenario is a header plus a block of statements. Every statement has the same shape:
 //   [let NAME =] [RECEIVER.]OPERATION[(ARGS)] [BLOCK [LABEL BLOCK]...]
-// and the table in ops.h says, for each operation, which receiver, arguments and blocks it takes.
+// and the table ops.def says, for each operation, which receiver, arguments and blocks it takes.
 // Keeping one shape makes the parser, the printer, the generators and the emitters table-driven:
-// adding a construct is one row in ops.h plus its semantics.
+// adding a construct is one row in ops.def plus its semantics.
 #pragma once
 
 #include <cstdint>
@@ -63,59 +63,11 @@ struct Value {
 /// text is used for store values in traces (spec/trace-format.md, `stores`).
 std::string to_literal(const Value& value);
 
+/// The statement kinds, one per row of ops.def (in its order), which says what each takes.
 enum class Op {
-  CreateHook,       ///< let h = createHook(init, before, after, destroy, promiseResolve)
-  HookEnable,       ///< h.enable
-  HookDisable,      ///< h.disable
-  NewAls,           ///< let a = new AsyncLocalStorage
-  AlsRun,           ///< a.run(value) { ... }
-  Observe,          ///< observe("label")
-  NextTick,         ///< nextTick { ... }
-  QueueMicrotask,   ///< queueMicrotask { ... }
-  SetTimeout,       ///< [let t =] setTimeout(ms) { ... }
-  SetImmediate,     ///< [let i =] setImmediate { ... }
-  ClearTimeout,     ///< clearTimeout(t)
-  ClearImmediate,   ///< clearImmediate(i)
-  NewPromise,       ///< let p = new Promise [{ executor }]
-  PromiseResolve,   ///< let p = Promise.resolve(value)
-  Then,             ///< [let q =] p.then [{ onFulfilled }]
-  Resolve,          ///< p.resolve(value): calls the resolve function kept by `new Promise`
-  Reject,           ///< p.reject(value): calls the kept reject function
-  PromiseReject,    ///< let p = Promise.reject(value)
-  Catch,            ///< [let q =] p.catch { onRejected }
-  Finally,          ///< [let q =] p.finally { onFinally }
-  Throw,            ///< throw(value)
-  Try,              ///< try { ... } catch { ... } finally { ... }
-  Function,         ///< let f = function { ... }
-  AsyncFunction,    ///< let f = async function { ... }
-  Call,             ///< [let r =] f(): calls a function; an async one returns its promise
-  Return,           ///< return(value): ends the enclosing function or callback with a value
-  Await,            ///< await(value): only in async function bodies
-  Thenable,         ///< let t = thenable { ... }: an object whose then(resolve, reject) runs the block
-  ProcessOn,        ///< process.on("unhandledRejection" | "uncaughtException") { handler }
-  AlsExit,          ///< a.exit { ... }
-  AlsEnterWith,     ///< a.enterWith(value)
-  AlsDisable,       ///< a.disable
-  Snapshot,         ///< let s = AsyncLocalStorage.snapshot()
-  SnapshotRun,      ///< s.run { ... }: runs the block in the snapshot's context
-  AlsBind,          ///< let b = AsyncLocalStorage.bind(f)
-  NewResource,      ///< let r = new AsyncResource("Type"[, trigger | {triggerAsyncId, requireManualDestroy}])
-  RunInScope,       ///< r.runInAsyncScope { ... }
-  EmitDestroy,      ///< r.emitDestroy
-  ResourceBind,     ///< let b = r.bind(f)
-  StaticBind,       ///< let b = AsyncResource.bind(f)
-  ObserveResource,  ///< observeResource("label", r): records r.asyncId() and r.triggerAsyncId()
-  ObserveError,     ///< observeError("label"): in a catch block, records the caught error's code or value
-  ObserveExecution,   ///< observeExecution("label"): also names the object executionAsyncResource() returns
-  NewEmitter,         ///< let e = new EventEmitter
-  On,                 ///< e.on("event") { listener } or e.on("event", f)
-  Emit,               ///< e.emit("event")
-  SetInterval,        ///< let t = setInterval(ms) { ... }
-  ClearInterval,      ///< clearInterval(t)
-  PromiseAll,         ///< let r = Promise.all(p, q, ...)
-  PromiseAllSettled,  ///< let r = Promise.allSettled(p, q, ...)
-  PromiseRace,        ///< let r = Promise.race(p, q, ...)
-  PromiseAny,         ///< let r = Promise.any(p, q, ...)
+#define ACX_OP(name, ...) name,
+#include "acx/scenario/ops.def"
+#undef ACX_OP
 };
 
 struct Statement;

@@ -14,6 +14,10 @@ namespace acx::scenario {
 /// Every capability name acx knows, in the order of spec/capabilities.md.
 const std::vector<std::string_view>& known_capabilities();
 
+/// The capability one statement needs (its row in ops.def; for `process.on`, its event's), or an
+/// empty view for plain JavaScript.
+std::string_view capability_of(const Statement& st);
+
 /// What the scenario needs: the capability of each statement it contains (e.g. `createHook` needs
 /// `async-hooks.create-hook`), plus the header's `@requires` names. `observe` needs
 /// `async-hooks.execution-async-id` because its event records executionAsyncId/triggerAsyncId.
