@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "acx/scenario/ops.h"
 #include "acx/scenario/printer.h"
+#include "gen_scope.h"
 
 namespace acx::fuzz {
 
@@ -22,13 +24,34 @@ rc::Gen<std::string> gen_text() {
 
 namespace {
 
-/// What is in scope while generating, by kind.
-struct Env {
-  std::vector<std::string> hooks, als, promises, resolvable, timers, immediates, functions, thenables;
-  std::vector<std::string> sync_functions, resources, snapshots, emitters;
-  enum class Context { TopLevel, Function, Async } context = Context::TopLevel;
-  bool in_catch = false;
-};
+using detail::Env;
+using detail::prefix;
+using scenario::Arg;
+using scenario::Kind;
+using scenario::OpSpec;
+
+/// The statements the generator writes anywhere, in the order it lists them (a seed's programs
+/// depend on this order). Not clearInterval: an interval's own block clears it.
+// clang-format off
+constexpr Op kOffered[] = {
+    Op::CreateHook, Op::NewAls, Op::Observe, Op::NextTick, Op::QueueMicrotask,
+    Op::SetTimeout, Op::SetImmediate, Op::NewPromise, Op::PromiseResolve, Op::HookEnable,
+    Op::HookDisable, Op::AlsRun, Op::Then, Op::Resolve, Op::ClearTimeout,
+    Op::ClearImmediate, Op::PromiseReject, Op::Throw, Op::Try, Op::Function,
+    Op::AsyncFunction, Op::Thenable, Op::ProcessOn, Op::Reject, Op::Catch,
+    Op::Finally, Op::Call, Op::Return, Op::Await, Op::ObserveExecution,
+    Op::Snapshot, Op::NewResource, Op::NewEmitter, Op::SetInterval, Op::PromiseAll,
+    Op::PromiseAllSettled, Op::PromiseRace, Op::PromiseAny, Op::AlsExit, Op::AlsEnterWith,
+    Op::AlsDisable, Op::SnapshotRun, Op::AlsBind, Op::StaticBind, Op::RunInScope,
+    Op::EmitDestroy, Op::ObserveResource, Op::ResourceBind, Op::On, Op::Emit,
+    Op::ObserveError};
+// clang-format on
+
+/// The statements whose result is bound one time in two; every other result is always bound.
+bool bound_by_chance(Op op) {
+  return op == Op::SetTimeout || op == Op::SetImmediate || op == Op::Then || op == Op::Catch ||
+         op == Op::Finally || op == Op::Call;
+}
 
 class Builder {
  public:
@@ -195,34 +218,35 @@ class Builder {
     return block(inner, depth + 1);
   }
 
+  /// Whether the names a statement needs are in scope, and it may appear here (its row).
+  static bool available(const OpSpec& spec, Env& env) {
+    if (spec.receiver != Kind::None && env.receivers(spec).empty()) return false;
+    for (std::size_t i = 0; i < spec.required_args; ++i)
+      if (const auto* names = env.of(spec.args[i]); names && names->empty()) return false;
+    switch (spec.where) {
+      case scenario::Where::Anywhere:
+        return true;
+      case scenario::Where::Function:
+        return env.context != Env::Context::TopLevel;
+      case scenario::Where::AsyncFunction:
+        return env.context == Env::Context::Async;
+      case scenario::Where::Catch:
+        return env.in_catch;
+    }
+    return false;
+  }
+
+  /// What code a statement's blocks are (try blocks are written by their own case).
+  static Env::Context context_of(const OpSpec& spec, const Env& env) {
+    return spec.body == scenario::Body::Async    ? Env::Context::Async
+           : spec.body == scenario::Body::Inline ? env.context
+                                                 : Env::Context::Function;
+  }
+
   Statement statement(Env& env, int depth) {
-    std::vector<Op> possible = {Op::CreateHook,   Op::NewAls,         Op::Observe,
-                                Op::NextTick,     Op::QueueMicrotask, Op::SetTimeout,
-                                Op::SetImmediate, Op::NewPromise,     Op::PromiseResolve};
-    if (!env.hooks.empty()) possible.insert(possible.end(), {Op::HookEnable, Op::HookDisable});
-    if (!env.als.empty()) possible.push_back(Op::AlsRun);
-    if (!env.promises.empty()) possible.push_back(Op::Then);
-    if (!env.resolvable.empty()) possible.push_back(Op::Resolve);
-    if (!env.timers.empty()) possible.push_back(Op::ClearTimeout);
-    if (!env.immediates.empty()) possible.push_back(Op::ClearImmediate);
-    possible.insert(possible.end(), {Op::PromiseReject, Op::Throw, Op::Try, Op::Function, Op::AsyncFunction,
-                                     Op::Thenable, Op::ProcessOn});
-    if (!env.resolvable.empty()) possible.push_back(Op::Reject);
-    if (!env.promises.empty()) possible.insert(possible.end(), {Op::Catch, Op::Finally});
-    if (!env.functions.empty()) possible.push_back(Op::Call);
-    if (env.context != Env::Context::TopLevel) possible.push_back(Op::Return);
-    if (env.context == Env::Context::Async) possible.push_back(Op::Await);
-    possible.push_back(Op::ObserveExecution);
-    possible.insert(possible.end(), {Op::Snapshot, Op::NewResource, Op::NewEmitter, Op::SetInterval,
-                                     Op::PromiseAll, Op::PromiseAllSettled, Op::PromiseRace, Op::PromiseAny});
-    if (!env.als.empty()) possible.insert(possible.end(), {Op::AlsExit, Op::AlsEnterWith, Op::AlsDisable});
-    if (!env.snapshots.empty()) possible.push_back(Op::SnapshotRun);
-    if (!env.sync_functions.empty()) possible.insert(possible.end(), {Op::AlsBind, Op::StaticBind});
-    if (!env.resources.empty())
-      possible.insert(possible.end(), {Op::RunInScope, Op::EmitDestroy, Op::ObserveResource});
-    if (!env.resources.empty() && !env.sync_functions.empty()) possible.push_back(Op::ResourceBind);
-    if (!env.emitters.empty()) possible.insert(possible.end(), {Op::On, Op::Emit});
-    if (env.in_catch) possible.push_back(Op::ObserveError);
+    std::vector<Op> possible;
+    for (Op op : kOffered)
+      if (available(spec_of(op), env)) possible.push_back(op);
     if (interleavings_) {
       // Twice the chance for the statements that move contexts around.
       std::vector<Op> weighted;
@@ -269,96 +293,32 @@ class Builder {
     Statement st;
     st.op = *rc::gen::elementOf(possible);
     const bool bind = *rc::gen::arbitrary<bool>();
+    const OpSpec& spec = spec_of(st.op);
+    if (spec.receiver != Kind::None) st.receiver = *rc::gen::elementOf(env.receivers(spec));
+    // A name that the statement's own blocks may use is taken before them.
+    if (spec.must_bind) st.binding = fresh(prefix(spec.result));
+    bool remembered = true;
     switch (st.op) {
-      case Op::CreateHook: {
-        st.binding = fresh("h");
-        for (auto name : scenario::hook_callback_names())
-          if (*rc::gen::arbitrary<bool>()) st.args.push_back(Value::name(std::string(name)));
-        env.hooks.push_back(st.binding);
-        break;
-      }
-      case Op::HookEnable:
-      case Op::HookDisable:
-        st.receiver = *rc::gen::elementOf(env.hooks);
-        break;
-      case Op::NewAls:
-        st.binding = fresh("a");
-        env.als.push_back(st.binding);
-        break;
-      case Op::AlsRun:
-        st.receiver = *rc::gen::elementOf(env.als);
-        st.args.push_back(literal());
-        st.blocks.push_back(child(env, depth));
-        break;
-      case Op::Observe:
-        st.args.push_back(Value::string(*gen_text()));
-        break;
-      case Op::NextTick:
-      case Op::QueueMicrotask:
-        st.blocks.push_back(child(env, depth));
-        break;
       case Op::SetTimeout:
         // Durations 0..3 ms, 0..2 in the interleavings mix that runtimes run (a program then takes
         // about a millisecond, while 0, 1 and 2 ms still exercise the orders the spec leaves open,
         // `loop.timers.*`).
         st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(0, interleavings_ ? 3 : 4))));
         st.blocks.push_back(child(env, depth));
-        if (bind) st.binding = fresh("t");
         break;
-      case Op::SetImmediate:
-        st.blocks.push_back(child(env, depth));
-        if (bind) st.binding = fresh("i");
-        break;
-      case Op::NewPromise: {
-        st.binding = fresh("p");
+      case Op::NewPromise:
         if (*rc::gen::arbitrary<bool>()) {
           Statement resolve;
           resolve.op = Op::Resolve;
           resolve.receiver = st.binding;
           resolve.args.push_back(literal());
           st.blocks.push_back(Block{resolve});
-          st.labels.push_back("");
         }
-        env.promises.push_back(st.binding);
-        env.resolvable.push_back(st.binding);
-        break;
-      }
-      case Op::PromiseResolve:
-        if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env));
-        st.binding = fresh("p");
-        env.promises.push_back(st.binding);
         break;
       case Op::Then:
-        st.receiver = *rc::gen::elementOf(env.promises);
         if (*rc::gen::arbitrary<bool>()) st.blocks.push_back(child(env, depth));
-        if (bind) {
-          st.binding = fresh("p");
-          env.promises.push_back(st.binding);
-        }
-        break;
-      case Op::Resolve:
-        st.receiver = *rc::gen::elementOf(env.resolvable);
-        if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env, st.receiver));
-        break;
-      case Op::Reject:
-        st.receiver = *rc::gen::elementOf(env.resolvable);
-        if (*rc::gen::arbitrary<bool>()) st.args.push_back(literal());
         break;
       case Op::PromiseReject:
-        st.args.push_back(literal());
-        st.binding = fresh("p");
-        env.promises.push_back(st.binding);
-        break;
-      case Op::Catch:
-      case Op::Finally:
-        st.receiver = *rc::gen::elementOf(env.promises);
-        st.blocks.push_back(child(env, depth));
-        if (bind) {
-          st.binding = fresh("p");
-          env.promises.push_back(st.binding);
-        }
-        break;
-      case Op::Throw:
         st.args.push_back(literal());
         break;
       case Op::Try: {
@@ -379,27 +339,11 @@ class Builder {
         break;
       }
       case Op::Function:
-      case Op::AsyncFunction:
-        st.binding = fresh("f");
-        if (st.op == Op::Function) env.sync_functions.push_back(st.binding);
-        st.blocks.push_back(
-            child(env, depth, st.op == Op::AsyncFunction ? Env::Context::Async : Env::Context::Function));
-        env.functions.push_back(st.binding);
-        async_[st.binding] = st.op == Op::AsyncFunction;
-        break;
-      case Op::Call:
-        st.receiver = *rc::gen::elementOf(env.functions);
-        if (async_.at(st.receiver) && bind) {
-          st.binding = fresh("p");
-          env.promises.push_back(st.binding);
-        }
-        break;
-      case Op::Return:
-      case Op::Await:
-        if (*rc::gen::arbitrary<bool>()) st.args.push_back(settlement(env));
+        // Its own body may name it (to bind it or listen with it), but not call it.
+        env.sync_functions.push_back(st.binding);
+        fill(st, spec, env, depth);
         break;
       case Op::Thenable: {
-        st.binding = fresh("t");
         Statement settle;
         settle.op = *rc::gen::arbitrary<bool>() ? Op::Resolve : Op::Reject;
         settle.receiver = st.binding;
@@ -407,75 +351,16 @@ class Builder {
         Block body = child(env, depth);
         if (*rc::gen::inRange(0, 4) != 0) body.push_back(settle);
         st.blocks.push_back(std::move(body));
-        env.thenables.push_back(st.binding);
         break;
       }
-      case Op::ProcessOn:
-        st.args.push_back(
-            Value::string(*rc::gen::arbitrary<bool>() ? "unhandledRejection" : "uncaughtException"));
-        st.blocks.push_back(child(env, depth));
-        break;
-      case Op::AlsExit:
-        st.receiver = *rc::gen::elementOf(env.als);
-        st.blocks.push_back(child(env, depth));
-        break;
-      case Op::AlsEnterWith:
-        st.receiver = *rc::gen::elementOf(env.als);
-        st.args.push_back(literal());
-        break;
-      case Op::AlsDisable:
-        st.receiver = *rc::gen::elementOf(env.als);
-        break;
-      case Op::Snapshot:
-        st.binding = fresh("s");
-        env.snapshots.push_back(st.binding);
-        break;
-      case Op::SnapshotRun:
-        st.receiver = *rc::gen::elementOf(env.snapshots);
-        st.blocks.push_back(child(env, depth));
-        break;
-      case Op::AlsBind:
-      case Op::StaticBind:
-      case Op::ResourceBind:
-        if (st.op == Op::ResourceBind) st.receiver = *rc::gen::elementOf(env.resources);
-        st.args.push_back(Value::name(*rc::gen::elementOf(env.sync_functions)));
-        st.binding = fresh("b");
-        env.functions.push_back(st.binding);
-        env.sync_functions.push_back(st.binding);
-        async_[st.binding] = false;
-        break;
       case Op::NewResource:
         st.args.push_back(Value::string(*rc::gen::element<std::string>("A", "B", "Query")));
         // A trigger that is no resource: far above any id a process allocates (a batch driver
         // runs thousands of programs), so that it never names a real resource by chance.
         if (*rc::gen::inRange(0, 3) == 0)
           st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(1000000000, 1000000010))));
-        st.binding = fresh("r");
-        env.resources.push_back(st.binding);
-        break;
-      case Op::RunInScope:
-        st.receiver = *rc::gen::elementOf(env.resources);
-        st.blocks.push_back(child(env, depth));
-        break;
-      case Op::EmitDestroy:
-        st.receiver = *rc::gen::elementOf(env.resources);
-        break;
-      case Op::ObserveResource:
-        st.args.push_back(Value::string(*gen_text()));
-        st.args.push_back(Value::name(*rc::gen::elementOf(env.resources)));
-        break;
-      case Op::ObserveExecution:
-        st.args.push_back(Value::string(*gen_text()));
-        break;
-      case Op::ObserveError:
-        st.args.push_back(Value::string(*gen_text()));
-        break;
-      case Op::NewEmitter:
-        st.binding = fresh("e");
-        env.emitters.push_back(st.binding);
         break;
       case Op::On:
-        st.receiver = *rc::gen::elementOf(env.emitters);
         st.args.push_back(Value::string(*rc::gen::element<std::string>("x", "y")));
         if (!env.sync_functions.empty() && *rc::gen::arbitrary<bool>())
           st.args.push_back(Value::name(*rc::gen::elementOf(env.sync_functions)));
@@ -483,13 +368,14 @@ class Builder {
           st.blocks.push_back(child(env, depth));
         break;
       case Op::Emit:
-        st.receiver = *rc::gen::elementOf(env.emitters);
         st.args.push_back(Value::string(*rc::gen::element<std::string>("x", "y")));
         break;
       case Op::SetInterval: {
         st.args.push_back(Value::of(static_cast<std::int64_t>(*rc::gen::inRange(1, interleavings_ ? 2 : 4))));
         st.binding = fresh("t");
-        // The interval clears itself on its first run, so that the program ends.
+        // The interval clears itself on its first run, so that the program ends; nothing else
+        // clears it.
+        remembered = false;
         Statement clear;
         clear.op = Op::ClearInterval;
         clear.args.push_back(Value::name(st.binding));
@@ -498,30 +384,74 @@ class Builder {
         st.blocks.push_back(std::move(body));
         break;
       }
-      case Op::ClearInterval:
-        st.args.push_back(Value::name(*rc::gen::elementOf(env.timers)));
-        break;
-      case Op::PromiseAll:
-      case Op::PromiseAllSettled:
-      case Op::PromiseRace:
-      case Op::PromiseAny: {
-        const int n = env.promises.empty() ? 0 : *rc::gen::inRange(1, 3);
-        for (int i = 0; i < n; ++i) st.args.push_back(Value::name(*rc::gen::elementOf(env.promises)));
-        st.binding = fresh("p");
-        env.promises.push_back(st.binding);
-        break;
-      }
-      case Op::ClearTimeout:
-        st.args.push_back(Value::name(*rc::gen::elementOf(env.timers)));
-        break;
-      case Op::ClearImmediate:
-        st.args.push_back(Value::name(*rc::gen::elementOf(env.immediates)));
+      default:
+        fill(st, spec, env, depth);
         break;
     }
     if (st.labels.size() != st.blocks.size()) st.labels.assign(st.blocks.size(), "");
-    if (st.op == Op::SetTimeout && !st.binding.empty()) env.timers.push_back(st.binding);
-    if (st.op == Op::SetImmediate && !st.binding.empty()) env.immediates.push_back(st.binding);
+    // A call's result is the promise of an async function only.
+    const Kind result =
+        st.op == Op::Call ? (async_.at(st.receiver) ? Kind::Promise : Kind::None) : spec.result;
+    if (st.binding.empty() && result != Kind::None && (bind || !bound_by_chance(st.op)))
+      st.binding = fresh(prefix(result));
+    if (remembered && !st.binding.empty()) remember(env, st.binding, result, spec);
     return st;
+  }
+
+  /// The arguments and blocks of a statement, from its row: the required arguments by their kind,
+  /// the first optional one (a literal or a value to settle with) one time in two, hook callbacks
+  /// and promise lists by their own rules; the required blocks as callbacks.
+  void fill(Statement& st, const OpSpec& spec, Env& env, int depth) {
+    for (std::size_t i = 0; i < spec.args.size(); ++i) {
+      const Arg kind = spec.args[i];
+      if (kind == Arg::HookCallbacks) {
+        for (auto name : scenario::hook_callback_names())
+          if (*rc::gen::arbitrary<bool>()) st.args.push_back(Value::name(std::string(name)));
+        break;
+      }
+      if (kind == Arg::PromiseName) {
+        const int n = env.promises.empty() ? 0 : *rc::gen::inRange(1, 3);
+        for (int k = 0; k < n; ++k) st.args.push_back(Value::name(*rc::gen::elementOf(env.promises)));
+        break;
+      }
+      if (i >= spec.required_args) {
+        if ((kind == Arg::Settlement || kind == Arg::Literal) && *rc::gen::arbitrary<bool>())
+          st.args.push_back(kind == Arg::Settlement ? settlement(env, st.receiver) : literal());
+        break;
+      }
+      if (const auto* names = env.of(kind)) {
+        st.args.push_back(Value::name(*rc::gen::elementOf(*names)));
+      } else if (kind == Arg::Literal) {
+        st.args.push_back(literal());
+      } else if (kind == Arg::Label) {
+        st.args.push_back(Value::string(*gen_text()));
+      } else if (kind == Arg::ProcessEvent) {
+        const auto events = scenario::process_events();
+        st.args.push_back(Value::string(std::string(events[*rc::gen::arbitrary<bool>() ? 0 : 1].name)));
+      } else {
+        throw std::logic_error(fmt::format("program_gen: no rule for the arguments of {}", spec.name));
+      }
+    }
+    for (std::size_t b = 0; b < spec.required_blocks; ++b)
+      st.blocks.push_back(child(env, depth, context_of(spec, env)));
+  }
+
+  /// Puts a bound name in scope for the statements after it, by the kind of its value.
+  void remember(Env& env, const std::string& name, Kind kind, const OpSpec& spec) {
+    switch (kind) {
+      case Kind::Function:  // in sync_functions since its statement began
+      case Kind::AsyncFunction:
+      case Kind::BoundFunction:
+        env.functions.push_back(name);
+        if (kind == Kind::BoundFunction) env.sync_functions.push_back(name);
+        async_[name] = kind == Kind::AsyncFunction;
+        break;
+      default:
+        env.of(kind)->push_back(name);
+        // Only `new Promise` keeps its resolve and reject functions.
+        if (spec.body == scenario::Body::Executor) env.resolvable.push_back(name);
+        break;
+    }
   }
 
   /// A literal or, sometimes, a promise or thenable to adopt (never `self`: a TypeError in JS).

@@ -22,8 +22,9 @@ struct ShrinkResult {
 ShrinkResult shrink(const rc::Shrinkable<scenario::Scenario>& failing,
                     const std::function<bool(const scenario::Scenario&)>& still_fails, std::size_t max_tries);
 
-/// The statement-level pass of shrink(): removes single statements, and replaces statements by the
-/// statements of their block, while the program still fails.
+/// The statement-level pass of shrink(): removes single statements, replaces statements by the
+/// statements of their block, and drops the blocks, arguments and `let NAME =` that a statement's
+/// row (ops.def) makes optional, while the program still fails.
 scenario::Scenario remove_statements(scenario::Scenario s,
                                      const std::function<bool(const scenario::Scenario&)>& still_fails,
                                      std::size_t max_tries, ShrinkResult& stats);
