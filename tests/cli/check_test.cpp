@@ -94,3 +94,12 @@ BOOST_AUTO_TEST_CASE(a_malformed_case_is_bad_input) {
   BOOST_TEST((outcome.kind == cli::CaseOutcome::Kind::BadInput));
   BOOST_TEST(outcome.report == path.string() + ":2:3: expected a string label");
 }
+
+BOOST_AUTO_TEST_CASE(a_backend_that_floods_its_output_is_stopped_at_the_limit) {
+  auto flood = backend("node:" + fake_node("flood", "exec yes '{\"event\":\"meta\",\"root\":1}'"));
+  const auto outcome = cli::check_case(kCase, *flood, profile("node-20"), {});
+  BOOST_TEST((outcome.kind == cli::CaseOutcome::Kind::BackendFailure));
+  BOOST_TEST(outcome.report.find("printed more than 67108864 bytes on one output and was killed") !=
+                 std::string::npos,
+             outcome.report);
+}

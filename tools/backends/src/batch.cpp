@@ -10,6 +10,7 @@
 #include "acx/backends/backend.h"
 #include "acx/backends/coprocess.h"
 #include "acx/backends/node_emitter.h"
+#include "acx/backends/subprocess.h"
 #include "acx/backends/trace_reading.h"
 #include "acx/trace/jsonl.h"
 
@@ -20,6 +21,8 @@ namespace {
 constexpr const char* kEndLine = "--acx-end--";
 /// Before the end line: the driver is exiting (the program called process.exit()).
 constexpr std::string_view kExitingLine = "--acx-exiting--\n";
+/// One program's answer, as run_process allows a program run alone on each output.
+constexpr std::size_t kOutputLimit = kDefaultOutputLimit;
 
 class NodeBatchSession final : public BatchSession {
  public:
@@ -33,7 +36,7 @@ class NodeBatchSession final : public BatchSession {
       std::vector<std::string> argv = command_;
       argv.push_back(dir_.write("driver.cjs", node_batch_driver()));
       std::string error;
-      process_ = Coprocess::start(argv, dir_.path() + "/stderr", error);
+      process_ = Coprocess::start(argv, dir_.path() + "/stderr", error, kOutputLimit);
       if (!process_) return BackendFailure{BackendFailure::Kind::Unavailable, error, ""};
       ++starts_;
     }
@@ -50,12 +53,7 @@ class NodeBatchSession final : public BatchSession {
     const auto end = sent ? process_->read_until(kEndLine, timeout_, out) : Coprocess::ReadEnd::Closed;
     if (end != Coprocess::ReadEnd::Complete) {
       process_.reset();  // killed; the next scenario gets a new driver
-      return BackendFailure{
-          end == Coprocess::ReadEnd::TimedOut ? BackendFailure::Kind::TimedOut
-                                              : BackendFailure::Kind::Crashed,
-          fmt::format("{} batch driver: {} on {}", spec_,
-                      end == Coprocess::ReadEnd::TimedOut ? "no result in time" : "ended", source),
-          ""};
+      return driver_failure(end, source);
     }
     last_stderr_.clear();
     if (const auto size = std::filesystem::file_size(stderr_file, ec); !ec && size > stderr_before) {
@@ -81,6 +79,23 @@ class NodeBatchSession final : public BatchSession {
   std::string last_stderr() const override { return last_stderr_; }
 
  private:
+  BackendFailure driver_failure(Coprocess::ReadEnd end, const std::string& source) const {
+    switch (end) {
+      case Coprocess::ReadEnd::TimedOut:
+        return {BackendFailure::Kind::TimedOut,
+                fmt::format("{} batch driver: no result in time on {}", spec_, source), ""};
+      case Coprocess::ReadEnd::OutputLimit:
+        return {BackendFailure::Kind::BadOutput,
+                fmt::format("{} batch driver: more than {} bytes without a result on {}", spec_, kOutputLimit,
+                            source),
+                ""};
+      case Coprocess::ReadEnd::Closed:
+      case Coprocess::ReadEnd::Complete:
+        break;
+    }
+    return {BackendFailure::Kind::Crashed, fmt::format("{} batch driver: ended on {}", spec_, source), ""};
+  }
+
   std::string spec_;
   std::vector<std::string> command_;
   std::chrono::milliseconds timeout_;

@@ -3,127 +3,100 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-extern char** environ;
+#include "acx/backends/process.h"
 
 namespace acx::backends {
 
 namespace {
 
-struct Pipe {
-  int read = -1, write = -1;
-  bool open() {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return false;
-    read = fds[0];
-    write = fds[1];
-    return true;
+/// Where no pidfd tells when the child ends, polls wake up this often to look.
+constexpr int kEndCheckMillis = 50;
+
+/// Moves the child's output into the result and feeds its input until both outputs close, the
+/// deadline passes or an output passes the limit (then the group is killed).
+void pump(Process& p, const ProcessOptions& options, Deadline deadline, ProcessResult& result) {
+  const std::string input = options.input.value_or("");
+  std::size_t written = 0;
+  if (input.empty())
+    p.input().close();
+  else
+    fcntl(p.input().get(), F_SETFL, O_NONBLOCK);
+  bool child_ended = false;
+  char buffer[65536];
+  while (p.output().open() || p.errors().open()) {
+    const int left = millis_until(deadline);
+    if (left == 0) {
+      result.timed_out = true;
+      p.kill_group();
+      return;
+    }
+    std::vector<pollfd> fds;
+    for (Fd* fd : {&p.output(), &p.errors()})
+      if (fd->open()) fds.push_back({fd->get(), POLLIN, 0});
+    if (p.input().open()) fds.push_back({p.input().get(), POLLOUT, 0});
+    const bool watch_end = !child_ended && p.end_fd() >= 0;
+    if (watch_end) fds.push_back({p.end_fd(), POLLIN, 0});
+    const int wait = child_ended || watch_end ? left : std::min(left, kEndCheckMillis);
+    if (poll(fds.data(), fds.size(), wait) < 0 && errno != EINTR) return;
+    // The child ended: what it started in its group goes too, so that a leftover holding the pipes
+    // cannot keep acx waiting; what they wrote is still read below.
+    if (!child_ended && (watch_end ? (fds.back().revents & POLLIN) != 0 : p.ended())) {
+      child_ended = true;
+      p.kill_group();
+    }
+    for (const auto& f : fds) {
+      if (f.fd == p.end_fd() || !(f.revents & (POLLIN | POLLHUP | POLLERR | POLLOUT))) continue;
+      if (f.fd == p.input().get()) {
+        const ssize_t n = ::write(f.fd, input.data() + written, input.size() - written);
+        if (n > 0) written += static_cast<std::size_t>(n);
+        if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) p.input().close();
+        continue;
+      }
+      const bool is_out = f.fd == p.output().get();
+      const ssize_t n = ::read(f.fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        (is_out ? p.output() : p.errors()).close();
+        continue;
+      }
+      std::string& sink = is_out ? result.out : result.err;
+      const std::size_t room = options.output_limit - std::min(options.output_limit, sink.size());
+      sink.append(buffer, std::min(room, static_cast<std::size_t>(n)));
+      if (static_cast<std::size_t>(n) > room) {
+        result.output_limited = true;
+        p.kill_group();
+        return;
+      }
+    }
   }
-  void close_read() {
-    if (read >= 0) ::close(read);
-    read = -1;
-  }
-  void close_write() {
-    if (write >= 0) ::close(write);
-    write = -1;
-  }
-  ~Pipe() {
-    close_read();
-    close_write();
-  }
-};
+}
 
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   ProcessResult result;
+  result.output_limit = options.output_limit;
   const auto start = std::chrono::steady_clock::now();
-  Pipe in, out, err;
-  if (!in.open() || !out.open() || !err.open()) {
-    result.start_error = fmt::format("pipe: {}", std::strerror(errno));
+  const Deadline deadline = start + options.timeout;
+  auto spawned = Process::spawn(argv);
+  if (auto* error = std::get_if<std::string>(&spawned)) {
+    result.start_error = *error;
     return result;
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in.read, 0);
-  posix_spawn_file_actions_adddup2(&actions, out.write, 1);
-  posix_spawn_file_actions_adddup2(&actions, err.write, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Its own process group, so a timeout kills everything the runtime started.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  in.close_read();
-  out.close_write();
-  err.close_write();
-  if (rc != 0) {
-    result.start_error = fmt::format("cannot execute '{}': {}", argv[0], std::strerror(rc));
-    return result;
-  }
+  Process& p = std::get<Process>(spawned);
   result.started = true;
-
-  const std::string input = options.input.value_or("");
-  std::size_t written = 0;
-  if (input.empty())
-    in.close_write();
-  else
-    fcntl(in.write, F_SETFL, O_NONBLOCK);
-  const auto deadline = start + options.timeout;
-  char buffer[65536];
-  while (out.read >= 0 || err.read >= 0) {
-    std::vector<pollfd> fds;
-    if (out.read >= 0) fds.push_back({out.read, POLLIN, 0});
-    if (err.read >= 0) fds.push_back({err.read, POLLIN, 0});
-    if (in.write >= 0) fds.push_back({in.write, POLLOUT, 0});
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      result.timed_out = true;
-      kill(-pid, SIGKILL);
-      break;
-    }
-    const int ready = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
-    if (ready < 0 && errno != EINTR) break;
-    for (const auto& p : fds) {
-      if (!(p.revents & (POLLIN | POLLHUP | POLLERR | POLLOUT))) continue;
-      if (p.fd == in.write) {
-        const ssize_t n = ::write(in.write, input.data() + written, input.size() - written);
-        if (n > 0) written += static_cast<std::size_t>(n);
-        if (n < 0 && errno != EAGAIN) in.close_write();
-        if (written == input.size()) in.close_write();
-        continue;
-      }
-      const ssize_t n = ::read(p.fd, buffer, sizeof buffer);
-      std::string& sink = p.fd == out.read ? result.out : result.err;
-      if (n <= 0) {
-        (p.fd == out.read ? out : err).close_read();
-        continue;
-      }
-      if (sink.size() < options.output_limit)
-        sink.append(buffer, static_cast<std::size_t>(n));
-      else
-        result.truncated = true;
-    }
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  pump(p, options, deadline, result);
+  // Both outputs are closed (or it was killed): a child that closed them and goes on running is
+  // waited for only until the deadline.
+  const ProcessEnd end = p.reap(deadline);
+  if (end.killed_at_deadline && !result.output_limited) result.timed_out = true;
+  result.exit_code = end.exit_code;
+  result.signal = end.signal;
   result.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   return result;
@@ -132,6 +105,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 std::string describe_end(const ProcessResult& r) {
   if (!r.started) return r.start_error;
   if (r.timed_out) return "timed out and was killed";
+  if (r.output_limited)
+    return fmt::format("printed more than {} bytes on one output and was killed", r.output_limit);
   if (r.signal != 0) return fmt::format("killed by signal {} ({})", r.signal, strsignal(r.signal));
   return fmt::format("exit {}", r.exit_code);
 }

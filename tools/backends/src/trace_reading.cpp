@@ -38,6 +38,9 @@ BackendResult read_trace_result(const std::string& spec, const ProcessResult& r,
     return BackendFailure{BackendFailure::Kind::TimedOut,
                           fmt::format("{}: no result within {} ms; killed", spec, timeout.count()),
                           tail(r.err)};
+  if (r.output_limited)
+    return BackendFailure{BackendFailure::Kind::BadOutput, fmt::format("{}: {}", spec, describe_end(r)),
+                          tail(r.err)};
   auto parsed = trace::read_jsonl(r.out, spec + " stdout");
   const bool reported_exit = parsed.ok() && !parsed.trace().events.empty() &&
                              parsed.trace().events.back().kind == trace::EventKind::Exit &&
