@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "acx/backends/backend.h"
-#include "acx/fuzz/judge.h"
 #include "acx/fuzz/program_gen.h"
 #include "acx/model/comparability.h"
+#include "acx/model/search.h"
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
 #include "acx/trace/canonical.h"

@@ -9,8 +9,8 @@
 #include <cstdlib>
 
 #include "acx/backends/backend.h"
-#include "acx/fuzz/judge.h"
 #include "acx/fuzz/program_gen.h"
+#include "acx/judge/judge.h"
 #include "acx/scenario/parser.h"
 #include "acx/scenario/printer.h"
 #include "test_backend.h"
@@ -59,10 +59,11 @@ BOOST_AUTO_TEST_CASE(the_runtime_runs) {
 RC_BOOST_PROP(model_allows_what_the_runtime_does, ()) {
   static auto batch = backends::batched(runtime());
   const scenario::Scenario s = *fuzz_programs();
-  fuzz::Judgement j = fuzz::judge_random(s, *batch, runtime_profile(), "property");
+  judge::Judgement j = judge::judge_random(s, *batch, runtime_profile(), "property");
   // A program that cannot be judged (the model does not finish it, or too many orders) is discarded.
-  RC_PRE(j.kind != fuzz::Judgement::Kind::Invalid && j.kind != fuzz::Judgement::Kind::Unsupported);
+  RC_PRE(j.kind != judge::Judgement::Kind::Invalid && j.kind != judge::Judgement::Kind::Unsupported);
   // As acx fuzz does: what fails in the batch is judged again in a process of its own.
-  if (j.kind != fuzz::Judgement::Kind::Pass) j = fuzz::judge_random(s, runtime(), runtime_profile(), "alone");
-  if (j.kind != fuzz::Judgement::Kind::Pass) RC_FAIL(j.report);
+  if (j.kind != judge::Judgement::Kind::Pass)
+    j = judge::judge_random(s, runtime(), runtime_profile(), "alone");
+  if (j.kind != judge::Judgement::Kind::Pass) RC_FAIL(j.report);
 }

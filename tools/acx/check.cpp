@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "acx/fuzz/judge.h"
+#include "acx/judge/judge.h"
 #include "acx/model/search.h"
 #include "acx/scenario/capabilities.h"
 #include "acx/scenario/parser.h"
@@ -53,24 +53,24 @@ CaseOutcome check_case(const std::string& file, backends::Backend& backend, cons
       return out;
     }
   }
-  const fuzz::Judgement j = fuzz::judge(s, backend, profile, file, options);
+  const judge::Judgement j = judge::judge(s, backend, profile, file, options);
   out.projection = j.projection;
   out.missing = j.missing;
   out.report = j.report;
   switch (j.kind) {
-    case fuzz::Judgement::Kind::Pass:
+    case judge::Judgement::Kind::Pass:
       out.kind = CaseOutcome::Kind::Pass;
       break;
-    case fuzz::Judgement::Kind::Fail:
+    case judge::Judgement::Kind::Fail:
       out.kind = CaseOutcome::Kind::Fail;
       break;
-    case fuzz::Judgement::Kind::Unsupported:
+    case judge::Judgement::Kind::Unsupported:
       out.kind = CaseOutcome::Kind::Unsupported;
       break;
-    case fuzz::Judgement::Kind::Invalid:
+    case judge::Judgement::Kind::Invalid:
       out.kind = CaseOutcome::Kind::BadInput;
       break;
-    case fuzz::Judgement::Kind::BackendFailure:
+    case judge::Judgement::Kind::BackendFailure:
       out.kind = CaseOutcome::Kind::BackendFailure;
       break;
   }

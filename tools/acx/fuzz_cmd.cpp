@@ -13,11 +13,11 @@
 #include <thread>
 
 #include "acx/backends/backend.h"
-#include "acx/fuzz/judge.h"
 #include "acx/fuzz/program_gen.h"
 #include "acx/fuzz/regressions.h"
 #include "acx/fuzz/repro.h"
 #include "acx/fuzz/shrink.h"
+#include "acx/judge/judge.h"
 #include "acx/model/comparability.h"
 #include "acx/model/search.h"
 #include "acx/scenario/ops.h"
@@ -32,7 +32,7 @@
 
 namespace acx::cli {
 
-using fuzz::Judgement;
+using judge::Judgement;
 
 namespace {
 
@@ -146,7 +146,7 @@ int cmd_fuzz(const FuzzOptions& o) {
     regression_failures += read.errors.size();
     const auto& regressions = read.entries;
     for (const auto& r : regressions) {
-      const Judgement j = fuzz::judge(r.scenario, *backend, *profile, r.where);
+      const Judgement j = judge::judge(r.scenario, *backend, *profile, r.where);
       const bool ok = j.kind == Judgement::Kind::Pass || j.kind == Judgement::Kind::Unsupported;
       if (!ok) {
         ++regression_failures;
@@ -169,7 +169,7 @@ int cmd_fuzz(const FuzzOptions& o) {
                           const rc::Shrinkable<scenario::Scenario>& shrinkable, const scenario::Scenario& s,
                           const Judgement& first) -> bool {
     const auto still_fails = [&](const scenario::Scenario& candidate) {
-      return fuzz::judge_random(normalized(candidate), runner, *profile, "shrink").kind ==
+      return judge::judge_random(normalized(candidate), runner, *profile, "shrink").kind ==
              Judgement::Kind::Fail;
     };
     // Confirm, in a process of its own (the ground truth: no batch driver around it): a program
@@ -177,7 +177,7 @@ int cmd_fuzz(const FuzzOptions& o) {
     // kept for study, the program counted by its own process's trace); one that passes on one of
     // two more runs is unstable; one that fails on all is shrunk.
     if (&runner != backend.get()) {
-      const Judgement alone = fuzz::judge_random(s, *backend, *profile, "alone");
+      const Judgement alone = judge::judge_random(s, *backend, *profile, "alone");
       if (alone.kind == Judgement::Kind::Pass) {
         const OutputFolder dir(o.output_dir, fmt::format("batch-only-{}-{}", o.seed, index));
         dir.write("program.acx", scenario::print(s));
@@ -192,7 +192,7 @@ int cmd_fuzz(const FuzzOptions& o) {
       }
     }
     for (int again = 0; again < 2; ++again) {
-      const Judgement j = fuzz::judge_random(s, *backend, *profile, "confirm");
+      const Judgement j = judge::judge_random(s, *backend, *profile, "confirm");
       if (j.kind != Judgement::Kind::Fail) {
         std::lock_guard lock(found_mutex);
         found.push_back({index, "unstable", "", first.report});
@@ -213,10 +213,10 @@ int cmd_fuzz(const FuzzOptions& o) {
     // Shrunk on the batch driver; the result must still fail in a process of its own, else the
     // shrinking followed a batch artifact and the program itself is the repro.
     scenario::Scenario minimal = normalized(shrunk.minimal);
-    Judgement last = fuzz::judge_random(minimal, *backend, *profile, "minimal");
+    Judgement last = judge::judge_random(minimal, *backend, *profile, "minimal");
     if (last.kind != Judgement::Kind::Fail) {
       minimal = s;
-      last = fuzz::judge_random(minimal, *backend, *profile, "minimal");
+      last = judge::judge_random(minimal, *backend, *profile, "minimal");
     }
     const std::string id = fmt::format("{}-{}", o.seed, index);
     minimal.header.id = "fuzz/" + id;
@@ -269,7 +269,7 @@ int cmd_fuzz(const FuzzOptions& o) {
           s = shrinkable->value();
         }
         s = normalized(s);
-        j = fuzz::judge_random(s, runner, *profile, fmt::format("program {}", index));
+        j = judge::judge_random(s, runner, *profile, fmt::format("program {}", index));
         judged = j.kind != Judgement::Kind::Invalid;
       }
       if (!judged) {
@@ -422,7 +422,7 @@ int cmd_diff(const FuzzOptions& o) {
       }
       s = normalized(s);
       // Only programs the model can finish (others may hang a runtime) and both runtimes support.
-      if (model::predict(s, *profiles[0], fuzz::random_program_options()).status !=
+      if (model::predict(s, *profiles[0], judge::random_program_options()).status !=
           model::RunStatus::Completed) {
         ++skipped;
         continue;
@@ -458,7 +458,7 @@ int cmd_diff(const FuzzOptions& o) {
           *shrinkable,
           [&](const scenario::Scenario& c) {
             const scenario::Scenario n = normalized(c);
-            return model::predict(n, *profiles[0], fuzz::random_program_options()).status ==
+            return model::predict(n, *profiles[0], judge::random_program_options()).status ==
                        model::RunStatus::Completed &&
                    differs(ra, rb, n, projection, 2);
           },
@@ -535,7 +535,7 @@ Rate measure(const std::vector<scenario::Scenario>& programs, unsigned jobs, con
     threads.emplace_back([&] {
       auto runner = runner_for();
       for (std::size_t i; (i = next++) < programs.size();) {
-        const Judgement j = fuzz::judge_random(programs[i], *runner, profile, fmt::format("program {}", i));
+        const Judgement j = judge::judge_random(programs[i], *runner, profile, fmt::format("program {}", i));
         if (j.kind == Judgement::Kind::Pass) {
           ++passed;
         } else {
@@ -598,7 +598,7 @@ int cmd_bench_programs(const FuzzOptions& o, std::size_t per_process_count) {
     scenario::Scenario s = normalized(shrinkable->value());
     // What acx fuzz would judge: the program runs on the model within the limits, and it does not
     // end the way no harness can print (`uncaught.handler`: exit 7).
-    if (fuzz::judge_random(s, *model_backend, *profile, "selection").kind == Judgement::Kind::Pass)
+    if (judge::judge_random(s, *model_backend, *profile, "selection").kind == Judgement::Kind::Pass)
       programs.push_back(std::move(s));
   }
   const std::vector<scenario::Scenario> few(

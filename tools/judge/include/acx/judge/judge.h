@@ -1,5 +1,7 @@
-// One program on one backend against the model: the step shared by `acx check`, `acx fuzz` and the
-// shrinker.
+// The judge: is what a backend observes for a program among the traces the model allows? One
+// verdict for every command that judges (acx check and conformance through check_case, acx fuzz,
+// its shrinker and bench-programs, the property tests): comparability (capabilities), the model's
+// prediction (can it finish?), the run, the search for a matching execution, the verdict.
 #pragma once
 
 #include <optional>
@@ -12,7 +14,7 @@
 #include "acx/scenario/ast.h"
 #include "acx/trace/projection.h"
 
-namespace acx::fuzz {
+namespace acx::judge {
 
 struct Judgement {
   enum class Kind {
@@ -49,4 +51,4 @@ model::RunOptions random_program_options();
 Judgement judge_random(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
                        const std::string& source);
 
-}  // namespace acx::fuzz
+}  // namespace acx::judge

@@ -1,4 +1,4 @@
-#include "acx/fuzz/judge.h"
+#include "acx/judge/judge.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -6,7 +6,7 @@
 #include "acx/model/comparability.h"
 #include "acx/trace/canonical.h"
 
-namespace acx::fuzz {
+namespace acx::judge {
 
 Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
                 const std::string& source, const model::RunOptions& options,
@@ -101,4 +101,4 @@ Judgement judge_random(const scenario::Scenario& s, backends::Backend& backend, 
   return judge(s, backend, profile, source, random_program_options(), kRandomProgramChoicePoints);
 }
 
-}  // namespace acx::fuzz
+}  // namespace acx::judge
