@@ -68,6 +68,31 @@ expect "runtimes list names the cache when it is empty" 0 $? "$work/out" "no run
 ACX_CACHE_DIR="$work/cache" "$acx" run "$src/conformance/cases/loop/nested-timeouts.acx" --backend deno > "$work/out" 2>&1
 expect "a backend that is not installed says how to install it" 2 $? "$work/out" "run: acx runtimes install deno"
 
+# Every command opens its backend the same way (tools/acx/open_backend.h): an unknown spec is bad
+# input, a runtime that does not run is a backend failure, a runtime no profile fits is bad input.
+printf '#!/bin/sh\necho "no version" >&2; exit 5\n' > "$work/node-broken"
+printf '#!/bin/sh\nif [ "$1" = --version ]; then echo x1.2; exit 0; fi\n' > "$work/node-unknown"
+chmod +x "$work/node-broken" "$work/node-unknown"
+one_case="$src/conformance/cases/promises/chain-triggers.acx"
+for command in check fuzz diff bench-programs; do
+  opening() {  # opening BACKEND: runs the command on BACKEND (diff: against node) with no real work
+    case $command in
+      check) "$acx" check "$one_case" --backend "$1" ;;
+      fuzz) "$acx" fuzz --backend "$1" --count 1 --regressions "" -o "$work/fuzz-out" ;;
+      diff) "$acx" diff --backend node --backend "$1" --count 1 -o "$work/fuzz-out" ;;
+      bench-programs) "$acx" bench-programs --backend "$1" --count 1 ;;
+    esac > "$work/out" 2>&1
+  }
+  opening nosuch
+  expect "$command: an unknown backend is bad input" 2 $? "$work/out" "^acx: unknown backend 'nosuch'"
+  opening "node:$work/node-broken"
+  expect "$command: a runtime that does not run is a backend failure" 3 $? "$work/out" \
+    "^acx: backend node:$work/node-broken: cannot run '$work/node-broken --version': exit 5"
+  opening "node:$work/node-unknown"
+  expect "$command: a runtime no profile fits is bad input" 2 $? "$work/out" \
+    "^acx: cannot tell which profile fits backend 'node:$work/node-unknown'"
+done
+
 # acx conformance: expectations (a stale one is an unexpected pass, a malformed one is located),
 # the report files, and a plugin through the protocol.
 mkdir -p "$work/expect" "$work/two"

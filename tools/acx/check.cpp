@@ -6,10 +6,8 @@
 #include <algorithm>
 
 #include "acx/judge/judge.h"
-#include "acx/model/search.h"
 #include "acx/scenario/capabilities.h"
 #include "acx/scenario/parser.h"
-#include "acx/trace/canonical.h"
 
 namespace acx::cli {
 
@@ -27,11 +25,6 @@ const char* outcome_word(CaseOutcome::Kind kind) {
       return "BACKEND";
   }
   return "?";
-}
-
-model::Profile with_backend_capabilities(model::Profile profile, backends::Backend& backend) {
-  for (auto& [name, capability] : backend.capabilities()) profile.capabilities[name] = capability;
-  return profile;
 }
 
 CaseOutcome check_case(const std::string& file, backends::Backend& backend, const model::Profile& profile,

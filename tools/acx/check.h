@@ -22,15 +22,13 @@ struct CaseOutcome {
   trace::Projection projection = trace::Projection::Full;  ///< What part of the trace was compared.
 };
 
-/// Parses `file`, runs it on `backend` and searches the model (under `profile`) for an execution
-/// with the same canonical trace, or with the same stores where the profile's hooks or ids are
-/// partial. A case that needs a capability the profile lacks is not run.
+/// Parses `file`, checks its header, and has the judge (acx/judge/judge.h) run it on `backend` and
+/// search the model (under `profile`) for an execution with the same canonical trace, or with the
+/// same stores where the profile's hooks or ids are partial. A case that needs a capability the
+/// profile lacks is not run.
 CaseOutcome check_case(const std::string& file, backends::Backend& backend, const model::Profile& profile,
                        const model::RunOptions& options);
 
 const char* outcome_word(CaseOutcome::Kind kind);
-
-/// The profile with the backend's own declared capabilities laid over it.
-model::Profile with_backend_capabilities(model::Profile profile, backends::Backend& backend);
 
 }  // namespace acx::cli

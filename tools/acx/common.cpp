@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include "acx/scenario/parser.h"
 
 namespace acx::cli {
 
@@ -20,6 +23,10 @@ std::string models_dir() {
 std::string spec_dir() {
   if (const char* env = std::getenv("ACX_SPEC_DIR")) return env;
   return ACX_SOURCE_DIR "/spec";
+}
+
+unsigned default_jobs() {
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 std::variant<std::vector<std::string>, std::string> collect_cases(const std::vector<std::string>& paths) {
@@ -55,6 +62,25 @@ std::string read_file(const std::string& path, bool& ok) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+std::optional<scenario::Scenario> parse_or_report(const std::string& file) {
+  auto parsed = scenario::parse_file(file);
+  if (!parsed.ok()) {
+    fmt::print(stderr, "{}\n", parsed.error().to_string());
+    return std::nullopt;
+  }
+  return std::move(parsed.scenario());
+}
+
+std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scenario::Scenario& s,
+                                          const std::string& file) {
+  auto result = backend.run(s, file);
+  if (auto* failure = std::get_if<backends::BackendFailure>(&result)) {
+    fmt::print(stderr, "acx: {}\n{}\n", failure->message, failure->detail);
+    return std::nullopt;
+  }
+  return std::get<trace::Trace>(std::move(result));
 }
 
 std::string indented(const std::string& text, const std::string& indent) {

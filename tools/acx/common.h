@@ -6,7 +6,10 @@
 #include <variant>
 #include <vector>
 
+#include "acx/backends/backend.h"
 #include "acx/model/profile.h"
+#include "acx/scenario/ast.h"
+#include "acx/trace/event.h"
 
 namespace acx::cli {
 
@@ -15,6 +18,9 @@ std::string models_dir();
 /// Where spec/*.md live: $ACX_SPEC_DIR, else the source tree's spec/.
 std::string spec_dir();
 
+/// Programs or cases run at once by default: one per core.
+unsigned default_jobs();
+
 /// Every *.acx file under the given files and folders, sorted, or an error naming a missing path.
 std::variant<std::vector<std::string>, std::string> collect_cases(const std::vector<std::string>& paths);
 
@@ -22,6 +28,13 @@ std::variant<std::vector<std::string>, std::string> collect_cases(const std::vec
 std::optional<model::Profile> load_profile_or_report(const std::string& name);
 
 std::string read_file(const std::string& path, bool& ok);
+
+/// Parses a scenario file, printing the located error to stderr on failure.
+std::optional<scenario::Scenario> parse_or_report(const std::string& file);
+
+/// Runs a scenario on a backend; a failure is printed to stderr and nullopt returned.
+std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scenario::Scenario& s,
+                                          const std::string& file);
 
 /// `text` with each line after the first starting with `indent` (for reports under a heading).
 std::string indented(const std::string& text, const std::string& indent);

@@ -11,6 +11,7 @@
 
 #include "acx/scenario/parser.h"
 #include "common.h"
+#include "open_backend.h"
 
 namespace acx::cli {
 
@@ -98,42 +99,22 @@ Matrix run_conformance(const ConformanceOptions& options) {
             CaseOutcome::Kind::BackendFailure, files[c], m.cases[c].id, col.failure, {}, {}};
       }
     };
-    backends::BackendOptions bo;
-    bo.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
-    bo.models_dir = models_dir();
-    auto made = backends::make_backend(col.spec, bo);
-    if (auto* error = std::get_if<std::string>(&made)) {
-      fail_column(*error);
-      m.backends.push_back(std::move(col));
-      continue;
-    }
-    columns[b].backend = std::move(std::get<std::unique_ptr<backends::Backend>>(made));
-    auto& backend = *columns[b].backend;
-    auto version = backend.version();
-    if (auto* failure = std::get_if<backends::BackendFailure>(&version)) {
+    OpenOptions open;
+    open.timeout_seconds = options.timeout_seconds;
+    auto opened = open_backend(col.spec, open);
+    if (auto* failure = std::get_if<OpenFailure>(&opened)) {
+      col.runtime = failure->version;
       fail_column(failure->message);
-      columns[b].backend.reset();
+      // A malformed profile is bad input; a backend that cannot run is its column's error.
+      m.bad_input |= failure->stage == OpenFailure::Stage::ProfileError;
       m.backends.push_back(std::move(col));
       continue;
     }
-    col.runtime = std::get<std::string>(version);
-    const auto profile_name = backend.default_profile();
-    if (!profile_name) {
-      fail_column("no profile is known for this runtime (models/)");
-      columns[b].backend.reset();
-      m.backends.push_back(std::move(col));
-      continue;
-    }
-    auto profile = model::load_profile(*profile_name, models_dir());
-    if (auto* error = std::get_if<model::ProfileError>(&profile)) {
-      fail_column(error->to_string());
-      m.bad_input = true;
-      columns[b].backend.reset();
-      m.backends.push_back(std::move(col));
-      continue;
-    }
-    columns[b].profile = with_backend_capabilities(std::get<model::Profile>(profile), backend);
-    col.profile = columns[b].profile->name;
+    auto& ready = std::get<OpenedBackend>(opened);
+    col.runtime = ready.version;
+    col.profile = ready.profile->name;
+    columns[b].backend = std::move(ready.backend);
+    columns[b].profile = std::move(ready.profile);
     auto expectations = load_expectations(options.expectations_dir, col.spec);
     if (auto* error = std::get_if<std::string>(&expectations)) {
       fmt::print(stderr, "acx: {}\n", *error);

@@ -1,5 +1,9 @@
 #include "profiles.h"
 
+#include <memory>
+
+#include "commands.h"
+
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -100,21 +104,18 @@ int cmd_variation_points() {
   return kExitOk;
 }
 
-ProfilesCommand::ProfilesCommand(CLI::App& app)
-    : command_(app.add_subcommand(
-          "profiles", "List the profiles of models/, show one's variation points, or list the points")) {
-  auto* name = command_->add_option("NAME", name_, "A profile (models/NAME.json) or a path to one");
-  command_->add_flag("--points", points_, "List the variation points and their values")->excludes(name);
-}
-
-bool ProfilesCommand::chosen() const {
-  return command_->parsed();
-}
-
-int ProfilesCommand::run() const {
-  if (points_) return cmd_variation_points();
-  if (!name_.empty()) return cmd_profile_show(name_);
-  return cmd_profiles_list(models_dir());
+Command add_profiles(CLI::App& app) {
+  auto* command =
+      app.add_subcommand("profiles", "List the profiles of models/, show one's variation points, or list the points");
+  auto name = std::make_shared<std::string>();
+  auto points = std::make_shared<bool>(false);
+  auto* option = command->add_option("NAME", *name, "A profile (models/NAME.json) or a path to one");
+  command->add_flag("--points", *points, "List the variation points and their values")->excludes(option);
+  return {command, [name, points] {
+            if (*points) return cmd_variation_points();
+            if (!name->empty()) return cmd_profile_show(*name);
+            return cmd_profiles_list(models_dir());
+          }};
 }
 
 }  // namespace acx::cli
