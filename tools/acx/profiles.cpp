@@ -105,8 +105,8 @@ int cmd_variation_points() {
 }
 
 Command add_profiles(CLI::App& app) {
-  auto* command =
-      app.add_subcommand("profiles", "List the profiles of models/, show one's variation points, or list the points");
+  auto* command = app.add_subcommand(
+      "profiles", "List the profiles of models/, show one's variation points, or list the points");
   auto name = std::make_shared<std::string>();
   auto points = std::make_shared<bool>(false);
   auto* option = command->add_option("NAME", *name, "A profile (models/NAME.json) or a path to one");
