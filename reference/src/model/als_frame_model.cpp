@@ -8,23 +8,32 @@ namespace acx::model::detail {
 
 class FrameStorage final : public StorageModel {
  public:
-  explicit FrameStorage(Machine& machine) : m_(machine) {}
+  explicit FrameStorage(Machine& machine) : m_(&machine), arena_(1) {}
+  std::unique_ptr<StorageModel> clone() const override { return std::make_unique<FrameStorage>(*this); }
+  void attach(Machine& machine) override { m_ = &machine; }
+  void hash_into(StateHasher& h) const override {
+    h.add(arena_.size());
+    for (const Slots& frame : arena_) {
+      h.add(frame.size());
+      for (const Value* v : frame) h.add(v);
+    }
+    h.add(current_);
+    const auto used = static_cast<std::size_t>(m_->ids_.counter + 1);
+    for (std::size_t i = 0; i < used && i < frames_.size(); ++i) h.add(frames_[i]);
+  }
 
   const Value* get(std::size_t als) override {
-    if (current_ && als < current_->size()) return (*current_)[als];
-    return nullptr;
+    const Slots& frame = arena_[current_];
+    return als < frame.size() ? frame[als] : nullptr;
   }
   Frame capture() const override { return current_; }
-  Frame swap(Frame context) override {
-    std::swap(current_, context);
-    return context;
-  }
-  bool has_frame() const override { return current_ != nullptr; }
+  Frame swap(Frame context) override { return std::exchange(current_, context); }
+  bool has_frame() const override { return current_ != kNoFrame; }
 
   void on_resource(AsyncId id) override { frames_[static_cast<std::size_t>(id)] = current_; }
   void on_init(AsyncId) override {}
   Frame enter_resource(AsyncId id, bool propagate) override {
-    return swap(propagate ? frames_[static_cast<std::size_t>(id)] : nullptr);
+    return swap(propagate ? frames_[static_cast<std::size_t>(id)] : kNoFrame);
   }
   Frame resource_context(AsyncId id) const override { return frames_[static_cast<std::size_t>(id)]; }
 
@@ -32,10 +41,10 @@ class FrameStorage final : public StorageModel {
 
   Completion run(std::size_t als, const Value& store, const Body& body) override {
     // `als.run.same-store`: running with the store that is already current just calls the callback.
-    if (m_.store_of(als) == store) return body();
+    if (m_->store_of(als) == store) return body();
     // `als.run`: enterWith(store), the callback, then enterWith(prior) in a finally block: afterwards
     // the frame holds the prior value explicitly.
-    const Value* prior = &m_.store_of(als);
+    const Value* prior = &m_->store_of(als);
     current_ = with(als, &store);
     const Completion c = body();
     current_ = with(als, prior);
@@ -51,7 +60,8 @@ class FrameStorage final : public StorageModel {
   void disable(std::size_t als) override {
     // `als.disable`: the key is deleted from the current frame, in place (every capture of that
     // frame sees it gone).
-    if (current_ && als < current_->size()) (*current_)[als] = nullptr;
+    Slots& frame = arena_[current_];
+    if (current_ != kNoFrame && als < frame.size()) frame[als] = nullptr;
   }
 
   void grow(std::size_t ids) override { frames_.resize(ids); }
@@ -59,15 +69,18 @@ class FrameStorage final : public StorageModel {
 
  private:
   /// A new frame: the current one with instance `als` set to `store`.
-  Frame with(std::size_t als, const Value* store) const {
-    auto next = std::make_shared<Slots>(current_ ? *current_ : Slots{});
-    if (next->size() < m_.als_.size()) next->resize(m_.als_.size());
-    (*next)[als] = store;
-    return next;
+  Frame with(std::size_t als, const Value* store) {
+    Slots next = arena_[current_];
+    if (next.size() < m_->als_.size()) next.resize(m_->als_.size());
+    next[als] = store;
+    arena_.push_back(std::move(next));
+    return static_cast<Frame>(arena_.size() - 1);
   }
 
-  Machine& m_;
-  Frame current_;
+  Machine* m_;
+  /// Every frame of the run, by Frame (0: no frame, which has no slots).
+  std::vector<Slots> arena_;
+  Frame current_ = kNoFrame;
   std::vector<Frame> frames_;  ///< By resource id: the frame it captured.
 };
 

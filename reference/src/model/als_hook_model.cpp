@@ -10,19 +10,28 @@ namespace acx::model::detail {
 
 class HookStorage final : public StorageModel {
  public:
-  explicit HookStorage(Machine& machine) : m_(machine) {
+  explicit HookStorage(Machine& machine) : m_(&machine) {
     arena_ = std::move(run_buffers().arena);
     arena_.clear();
-    stride_ = m_.als_.size();
+    stride_ = m_->als_.size();
     process_slots_.assign(stride_, nullptr);
-    enabled_.assign(m_.als_.size(), 0);
+    enabled_.assign(m_->als_.size(), 0);
   }
   ~HookStorage() override {
     arena_.clear();
     run_buffers().arena = std::move(arena_);
   }
-  HookStorage(const HookStorage&) = delete;
+  HookStorage(const HookStorage&) = default;
   HookStorage& operator=(const HookStorage&) = delete;
+  std::unique_ptr<StorageModel> clone() const override { return std::make_unique<HookStorage>(*this); }
+  void attach(Machine& machine) override { m_ = &machine; }
+  void hash_into(StateHasher& h) const override {
+    h.add(stride_);
+    const std::size_t used = static_cast<std::size_t>(m_->ids_.counter + 1) * stride_;
+    for (std::size_t i = 0; i < used && i < arena_.size(); ++i) h.add(arena_[i]);
+    for (const Value* v : process_slots_) h.add(v);
+    for (char e : enabled_) h.add(static_cast<std::uint64_t>(e));
+  }
 
   const Value* get(std::size_t als) override {
     // `als.hook.enable`: an instance that was never enabled (or was disabled) has no store.
@@ -30,41 +39,41 @@ class HookStorage final : public StorageModel {
     return current_slots()[als];
   }
   // The context follows the execution stack: nothing is captured or swapped.
-  Frame capture() const override { return nullptr; }
-  Frame swap(Frame) override { return nullptr; }
+  Frame capture() const override { return kNoFrame; }
+  Frame swap(Frame) override { return kNoFrame; }
   bool has_frame() const override { return false; }
   void on_resource(AsyncId) override {}
-  Frame enter_resource(AsyncId, bool) override { return nullptr; }
-  Frame resource_context(AsyncId) const override { return nullptr; }
+  Frame enter_resource(AsyncId, bool) override { return kNoFrame; }
+  Frame resource_context(AsyncId) const override { return kNoFrame; }
 
   void on_init(AsyncId id) override {
     // `als.hook.copy-at-init`: the internal hook copies each store from the current resource; only
     // enabled instances propagate (`_propagate` checks `this.enabled`).
-    if (m_.mutated("als.propagation")) return;
-    const auto& active = m_.hooks_.active;
-    if (std::find(active.begin(), active.end(), m_.hooks_.storage_hook) == active.end()) return;
+    if (m_->mutated("als.propagation")) return;
+    const auto& active = m_->hooks_.active;
+    if (std::find(active.begin(), active.end(), m_->hooks_.storage_hook) == active.end()) return;
     const Value** mine = slots_of(id);
     const Value* const* current = current_slots();
-    for (std::size_t i = 0; i < m_.als_.size(); ++i) mine[i] = enabled_[i] ? current[i] : nullptr;
+    for (std::size_t i = 0; i < m_->als_.size(); ++i) mine[i] = enabled_[i] ? current[i] : nullptr;
   }
 
   void construct(std::size_t als) override {
     // `als.hook.enable` (variation point): enabled by the constructor (Node 24's fallback), or at the
     // first run/enterWith.
-    if (m_.profile_.als_enable == AlsEnable::AtConstruction) enable(als);
+    if (m_->profile_.als_enable == AlsEnable::AtConstruction) enable(als);
   }
 
   Completion run(std::size_t als, const Value& store, const Body& body) override {
     // `als.run.same-store`: running with the store that is already current just calls the callback,
     // so the internal hook is not enabled.
-    if (m_.store_of(als) == store) return body();
-    if (m_.profile_.als_run_resource) {
+    if (m_->store_of(als) == store) return body();
+    if (m_->profile_.als_run_resource) {
       // `als.run-resource` (variation point): Node 12 creates an AsyncResource('AsyncLocalStorage')
       // (init before the instance is enabled), queues its destroy at once, and in its
       // runInAsyncScope calls enterWith(store) (which enables the instance) and the callback.
-      const AsyncId id = m_.init_resource("AsyncLocalStorage", m_.default_trigger());
-      m_.queue_destroy(id);
-      return m_.run_in_scope(id, [&] {
+      const AsyncId id = m_->init_resource("AsyncLocalStorage", m_->default_trigger());
+      m_->queue_destroy(id);
+      return m_->run_in_scope(id, [&] {
         enable(als);
         current_slots()[als] = &store;
         return body();
@@ -72,7 +81,7 @@ class HookStorage final : public StorageModel {
     }
     // `als.run`: the store is written onto the current resource and restored afterwards.
     enable(als);
-    const AsyncId resource = m_.ids_.current_resource();
+    const AsyncId resource = m_->ids_.current_resource();
     const Value* old = current_slots()[als];
     current_slots()[als] = &store;
     const Completion c = body();
@@ -104,17 +113,17 @@ class HookStorage final : public StorageModel {
     if (!enabled_[als]) return;
     enabled_[als] = 0;
     if (std::none_of(enabled_.begin(), enabled_.end(), [](char e) { return e != 0; }))
-      m_.disable_hook(m_.hooks_.storage_hook);
+      m_->disable_hook(m_->hooks_.storage_hook);
   }
 
   void grow(std::size_t ids) override { arena_.resize(ids * stride_, nullptr); }
 
   void add_instance() override {
     enabled_.push_back(0);
-    if (m_.als_.size() <= stride_) return;
+    if (m_->als_.size() <= stride_) return;
     // Lay the slots out again with room for more instances.
     const std::size_t stride = stride_ * 2;
-    const std::size_t resources = m_.ids_.resources.size();
+    const std::size_t resources = m_->ids_.resources.size();
     std::vector<const Value*> arena(resources * stride, nullptr);
     for (std::size_t r = 0; r < resources; ++r)
       std::copy_n(arena_.begin() + static_cast<std::ptrdiff_t>(r * stride_), stride_,
@@ -129,7 +138,7 @@ class HookStorage final : public StorageModel {
   const Value** slots_of(AsyncId id) { return arena_.data() + static_cast<std::size_t>(id) * stride_; }
   /// The slots of executionAsyncResource() (`als.hook.resource`): `topLevelResource` (id 0) when the
   /// stack is empty; the process object's for kProcessResource (`loop.phase-context`).
-  const Value** current_slots() { return resource_slots(m_.ids_.current_resource()); }
+  const Value** current_slots() { return resource_slots(m_->ids_.current_resource()); }
   const Value** resource_slots(AsyncId id) {
     return id == kProcessResource ? process_slots_.data() : slots_of(id);
   }
@@ -137,10 +146,10 @@ class HookStorage final : public StorageModel {
     // `als.hook.enable`: enabling an instance enables the internal init hook.
     if (enabled_[als]) return;
     enabled_[als] = 1;
-    m_.enable_hook(m_.hooks_.storage_hook);
+    m_->enable_hook(m_->hooks_.storage_hook);
   }
 
-  Machine& m_;
+  Machine* m_;
   std::vector<const Value*> arena_;
   std::size_t stride_ = 0;
   std::vector<const Value*> process_slots_;

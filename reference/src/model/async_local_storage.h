@@ -29,6 +29,11 @@ using Body = std::function<Completion()>;
 class StorageModel {
  public:
   virtual ~StorageModel() = default;
+  /// A copy for a copy of the machine (the search forks machines), which attach() then binds to it.
+  virtual std::unique_ptr<StorageModel> clone() const = 0;
+  virtual void attach(Machine& machine) = 0;
+  /// Feeds the model's state into a state key (state_key.cpp).
+  virtual void hash_into(StateHasher& h) const = 0;
 
   // ---- the current context ----
   /// getStore() of a created instance: its store in the current context, nullptr if none is set
@@ -67,18 +72,33 @@ class StorageModel {
   virtual void add_instance() = 0;
 };
 
+/// A StorageModel that a copy of the machine copies (clone, then attach to the copy).
+class StoragePtr {
+ public:
+  StoragePtr() = default;
+  explicit StoragePtr(std::unique_ptr<StorageModel> model) : model_(std::move(model)) {}
+  StoragePtr(const StoragePtr& other) : model_(other.model_ ? other.model_->clone() : nullptr) {}
+  StoragePtr& operator=(const StoragePtr&) = delete;
+  StorageModel* operator->() const { return model_.get(); }
+  StorageModel& operator*() const { return *model_; }
+  void reset(std::unique_ptr<StorageModel> model = nullptr) { model_ = std::move(model); }
+
+ private:
+  std::unique_ptr<StorageModel> model_;
+};
+
 /// The implementation the profile's `als.model` names.
 std::unique_ptr<StorageModel> make_storage_model(Machine& machine, AlsModel model);
 
 /// Restores the context that was current when the scope began (a callback or job ends).
 class ContextScope {
  public:
-  ContextScope(StorageModel& model, Frame replaced) : model_(model), saved_(std::move(replaced)) {}
+  ContextScope(StorageModel& model, Frame replaced) : model_(model), saved_(replaced) {}
   /// Saves the current context, to restore it at the end of the scope.
   explicit ContextScope(StorageModel& model) : model_(model), saved_(model.capture()) {}
   ContextScope(const ContextScope&) = delete;
   ContextScope& operator=(const ContextScope&) = delete;
-  ~ContextScope() { model_.swap(std::move(saved_)); }
+  ~ContextScope() { model_.swap(saved_); }
 
  private:
   StorageModel& model_;

@@ -9,7 +9,8 @@ void Machine::combinator(const Statement& st) {
   // fulfilment (any) settles the result.
   const std::size_t result = create_promise(std::nullopt);
   bind(st, Bound{Kind::Promise, result});
-  auto shared = std::make_shared<Combinator>(Combinator{st.op, result, st.args.size()});
+  const CombinatorRef shared = combinators_.size();
+  combinators_.push_back(Combinator{st.op, result, st.args.size()});
   // `promise.fast-paths` (variation point): without a promise hook V8's Promise.all and allSettled
   // register the element functions on a native promise with no result promise (no init, no
   // before/after, an empty stack when they run); with one, and always for race and any, through
@@ -42,7 +43,7 @@ void Machine::combinator(const Statement& st) {
 
 void Machine::run_element(const Handler& h, const RValue& argument) {
   // An element function: it counts down (all, allSettled, any) or settles the result at once.
-  Combinator& comb = *h.combinator;
+  Combinator& comb = combinators_[h.combinator];
   const bool fulfilled = h.kind == Handler::Kind::Element;
   switch (comb.op) {
     case scenario::Op::PromiseAll:

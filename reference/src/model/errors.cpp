@@ -73,15 +73,15 @@ bool Machine::process_rejections() {
     // `rejection.context` (variation point in effect): the frame at rejection time (frame model);
     // the promise's own stores, copied at its creation (hook model). `drain` (Bun): the context the
     // processing runs in: what the main script left, in the drain after it; none after a callback.
-    Frame saved = storage_->swap(pending.frame);
+    const Frame saved = storage_->swap(pending.frame);
     if (profile_.rejection_context == ListenerContext::Drain)
-      storage_->swap(loop_.main_drain ? saved : nullptr);
+      storage_->swap(loop_.main_drain ? saved : kNoFrame);
     const RValue reason = p.value;
     if (errors_.unhandled_rejection_handlers.empty()) {
       // `rejection.unhandled-mode` (variation point): Node 10..14 only print a warning.
       if (profile_.unhandled_mode == UnhandledMode::Warn) {
         context.reset();
-        storage_->swap(std::move(saved));
+        storage_->swap(saved);
         continue;
       }
       // Reported as an uncaught exception from a promise: the drain goes on afterwards.
@@ -96,7 +96,7 @@ bool Machine::process_rejections() {
           // (eid 0, tid 0, no store: the drain's own context, which is the root's on Node 10 after
           // the main script); the rest of this processing is abandoned.
           context.reset();
-          storage_->swap(std::move(saved));
+          storage_->swap(saved);
           // `rejection.processing`: the rest of what Node >= 20 took out is never reported; Node
           // 10..18 report the rest, still in the queue, in a later processing.
           uncaught(c.value);
@@ -105,7 +105,7 @@ bool Machine::process_rejections() {
       }
       context.reset();
     }
-    storage_->swap(std::move(saved));
+    storage_->swap(saved);
   }
   return any;
 }

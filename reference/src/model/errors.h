@@ -12,7 +12,7 @@ namespace acx::model::detail {
 /// A rejection waiting for processPromiseRejections (`rejection.unhandled`).
 struct PendingRejection {
   std::size_t promise;
-  Frame frame;  ///< The context at rejection time (frame model).
+  Frame frame = kNoFrame;  ///< The context at rejection time (frame model).
 };
 
 struct Errors {

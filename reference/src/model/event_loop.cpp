@@ -54,7 +54,7 @@ void Machine::run_microtasks() {
 }
 
 Frame Machine::job_frame(const Frame& captured) const {
-  return captured || !inherited_frame_ ? captured : *inherited_frame_;
+  return captured != kNoFrame || !inherited_frame_ ? captured : *inherited_frame_;
 }
 
 void Machine::run_job(const Job& job) {
@@ -98,9 +98,9 @@ void Machine::run_queued_microtask(const Job& job) {
     });
     queue_destroy(job.resource);
   } else {
-    Frame saved = storage_->swap(start);
+    const Frame saved = storage_->swap(start);
     c = call_callback(*job.block);  // call_callback counts the step
-    at_throw = storage_->swap(std::move(saved));
+    at_throw = storage_->swap(saved);
   }
   if (c.kind != Completion::Kind::Throw) return;
   loop_.zero_after = profile_.after_zero == AfterZero::Callbacks;  // `uncaught.after-zero`

@@ -2,6 +2,7 @@
 // queued destroys; timers are in timers.h.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <unordered_set>
 #include <vector>
@@ -35,6 +36,41 @@ struct JobQueue {
     }
     return job;
   }
+};
+
+/// Where the run is (spec/event-loop.md `loop.main`). The machine runs in segments between the
+/// choices the spec leaves open (which timer next, whether a phase ends), so that a search can copy
+/// it at a choice and follow each option: the loop's position is data, not a C++ call stack.
+struct LoopPosition {
+  enum class Stage {
+    Main,        ///< the main script and the drain after it
+    Iteration,   ///< a new iteration of the loop, or the end of the run
+    Timers,      ///< the timers phase (Node >= 11)
+    TimerLists,  ///< the timers phase, one TIMERWRAP list at a time (Node 10, `timer.list-resource`)
+    TimerList,   ///< inside one list's callback (Node 10)
+    Check,       ///< the check phase
+    Finish,      ///< the exit event
+    Done,
+  } stage = Stage::Main;
+  /// The choice the run waits for (Choice::None: none).
+  enum class Choice {
+    None,
+    Timer,     ///< Timers: end the phase (when `stop`) or run one of `timers`
+    List,      ///< TimerLists: end the phase (when `stop`) or run the list of one of `lists`
+    ListNext,  ///< TimerList: the list's next timer is not due yet (0) or runs now (1)
+  } choice = Choice::None;
+  std::size_t options = 0;              ///< How many options the choice has.
+  std::size_t stop = 0;                 ///< 1 when the first option ends the phase.
+  std::vector<AsyncId> timers;          ///< Choice::Timer: the candidates' ids.
+  std::vector<std::int64_t> lists;      ///< Choice::List: the candidates' durations.
+  std::uint64_t phase_start = 0;        ///< `loop.timers.eligible`: timers created before it can run.
+  bool must_run = false;                ///< `loop.timers.must-run`
+  bool ran = false;                     ///< Some timer ran in this phase.
+  std::vector<std::int64_t> lists_ran;  ///< Node 10: the lists that ran in this phase.
+  std::int64_t list = 0;                ///< Node 10: the list whose callback runs.
+  bool list_first = true;               ///< Node 10: its first timer has not run yet.
+  int exit_code = 0;
+  RunStatus status = RunStatus::Completed;
 };
 
 struct EventLoop {

@@ -11,17 +11,11 @@ using Cursor = Activation::Cursor;
 Completion Machine::call_block(const Block& block) {
   // The checker allows await only in async function bodies, so this cannot suspend; the activation
   // is recycled (this is the model's hottest path).
-  std::shared_ptr<Activation> act;
-  if (spare_activations_.empty()) {
-    act = std::make_shared<Activation>();
-  } else {
-    act = std::move(spare_activations_.back());
-    spare_activations_.pop_back();
-  }
+  std::unique_ptr<Activation> act = spare_activations_.take();
   act->cursors.clear();
   act->cursors.push_back(Cursor{Cursor::Kind::Body, &block});
-  const Completion c = resume(act, std::nullopt).value_or(Completion{});
-  spare_activations_.push_back(std::move(act));
+  const Completion c = resume(*act, std::nullopt, std::nullopt).value_or(Completion{});
+  spare_activations_.give(std::move(act));
   return c;
 }
 
@@ -68,22 +62,22 @@ std::optional<std::size_t> Machine::call_function(FunctionState f) {  // a copy:
   // `function.async-call`: the promise is made first (trigger: the caller's context), then the body
   // runs synchronously up to its first await.
   const std::size_t promise = create_promise(std::nullopt);
-  auto act = std::make_shared<Activation>();
-  act->cursors.push_back(Cursor{Cursor::Kind::Body, f.body});
-  act->async = true;
-  act->promise = promise;
-  resume_async(act, std::nullopt);
+  Activation& act = activations_.emplace_back();
+  act.cursors.push_back(Cursor{Cursor::Kind::Body, f.body});
+  act.async = true;
+  act.promise = promise;
+  resume_async(activations_.size() - 1, std::nullopt);
   return promise;
 }
 
-void Machine::resume_async(const std::shared_ptr<Activation>& act, std::optional<Completion> inject) {
+void Machine::resume_async(ActivationRef act, std::optional<Completion> inject) {
   // Scenario code runs from the call or a resumption to the next await or the end (`trace.scope`):
   // await leaves it (Machine::await), the end of the body leaves it here.
   trace_.enter();
   trace_.scope_id(eid());
-  if (auto done = resume(act, std::move(inject))) {
+  if (auto done = resume(activations_[act], act, std::move(inject))) {
     trace_.leave();
-    finish_async(*act, *done);
+    finish_async(activations_[act], *done);
   }
 }
 
@@ -95,7 +89,7 @@ void Machine::finish_async(const Activation& act, const Completion& c) {
     resolve(act.promise, c.kind == Completion::Kind::Return ? c.value : RValue{});
 }
 
-void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value) {
+void Machine::await(ActivationRef act, const RValue& value) {
   // The harness leaves scenario code just before each await (`trace.scope`): in a resumed segment
   // the promises the await makes are therefore outside scenario code, as on a real runtime.
   trace_.leave();
@@ -108,7 +102,7 @@ void Machine::await(const std::shared_ptr<Activation>& act, const RValue& value)
   if (value.ref == RValue::Ref::Promise && !profile_.await_wraps_promises) {
     awaited = value.index;
   } else {
-    awaited = create_promise(act->promise);
+    awaited = create_promise(activations_[act].promise);
     wrapped = true;
     // `function.await-order` (variation point): Node >= 18 resolve the wrapper before the throwaway
     // promise exists; Node 10..16 after.
@@ -156,19 +150,18 @@ bool Machine::unwind(Activation& act, Completion completion) {
   return false;
 }
 
-std::optional<Completion> Machine::resume(const std::shared_ptr<Activation>& act,
+std::optional<Completion> Machine::resume(Activation& act, std::optional<ActivationRef> async,
                                           std::optional<Completion> inject) {
   if (running_.size() >= options_.depth_limit) throw StopRun{RunStatus::DepthLimit};
-  running_.push_back(act.get());
-  auto result = step_activation(act, std::move(inject));
+  running_.push_back(&act);
+  auto result = step_activation(act, async, std::move(inject));
   running_.pop_back();
   return result;
 }
 
-std::optional<Completion> Machine::step_activation(const std::shared_ptr<Activation>& act,
+std::optional<Completion> Machine::step_activation(Activation& a, std::optional<ActivationRef> async,
                                                    std::optional<Completion> inject) {
   using scenario::Op;
-  Activation& a = *act;
   // A throw injected at the await point (the awaited promise was rejected).
   if (inject && inject->kind == Completion::Kind::Throw && !unwind(a, *inject)) return inject;
   while (true) {
@@ -199,7 +192,8 @@ std::optional<Completion> Machine::step_activation(const std::shared_ptr<Activat
           is_abrupt = true;
           break;
         case Op::Await:
-          await(act, st.args.empty() ? RValue{} : evaluate(st.args[0]));
+          // The checker allows await only in async function bodies.
+          await(async.value(), st.args.empty() ? RValue{} : evaluate(st.args[0]));
           return std::nullopt;
         default:
           exec(st);

@@ -2,6 +2,42 @@
 // (spec/trace-format.md: observe, observeError, observeExecution, observeResource).
 #include "machine_impl.h"
 
+namespace acx::model {
+
+bool FilteredTrace::event(const trace::Event& event, bool decided) {
+  if (held_.empty() && decided) return sink_->accept(event);
+  held_.push_back(Held{event, decided});
+  return flush();
+}
+
+bool FilteredTrace::joined(trace::AsyncId id) {
+  if (held_.empty()) return true;
+  for (auto& h : held_)
+    if (!h.decided && h.event.id == id) h.decided = true;
+  return flush();
+}
+
+bool FilteredTrace::flush() {
+  while (!held_.empty() && held_.front().decided) {
+    const trace::Event e = std::move(held_.front().event);
+    held_.pop_front();
+    if (!sink_->accept(e)) return false;
+  }
+  return true;
+}
+
+bool FilteredTrace::end() {
+  // What is still held and undecided never joined: it is not part of the trace.
+  while (!held_.empty()) {
+    const Held h = std::move(held_.front());
+    held_.pop_front();
+    if (h.decided && !sink_->accept(h.event)) return false;
+  }
+  return true;
+}
+
+}  // namespace acx::model
+
 namespace acx::model::detail {
 
 void TraceScope::emit(const trace::Event& event) {
@@ -13,44 +49,24 @@ void TraceScope::emit(const trace::Event& event) {
     scope_id(event.id);
     decided = true;
   }
-  if (pending_.empty() && decided) {
-    if (!sink_.accept(event)) throw StopRun{RunStatus::Stopped};
-    return;
-  }
-  pending_.push_back(Pending{event, decided});
-  flush_decided();
+  if (!consumer_->event(event, decided)) throw StopRun{RunStatus::Stopped};
 }
 
 void TraceScope::scope_id(AsyncId id) {
   if (id < 0 || scoped(id)) return;
   if (static_cast<std::size_t>(id) >= scoped_.size()) scoped_.resize(static_cast<std::size_t>(id) + 64, 0);
   scoped_[static_cast<std::size_t>(id)] = 1;
-  if (pending_.empty()) return;
-  for (auto& p : pending_)
-    if (!p.decided && p.event.id == id) p.decided = true;
-  flush_decided();
-}
-
-void TraceScope::flush_decided() {
-  while (!pending_.empty() && pending_.front().decided) {
-    const trace::Event e = std::move(pending_.front().event);
-    pending_.pop_front();
-    if (!sink_.accept(e)) throw StopRun{RunStatus::Stopped};
-  }
+  if (!consumer_->joined(id)) throw StopRun{RunStatus::Stopped};
 }
 
 void TraceScope::finish(int exit_code) {
   // Ids that never met scenario code are not part of the scenario: their events are dropped.
-  while (!pending_.empty()) {
-    const Pending p = std::move(pending_.front());
-    pending_.pop_front();
-    if (p.decided && !sink_.accept(p.event)) throw StopRun{RunStatus::Stopped};
-  }
+  if (!consumer_->end()) throw StopRun{RunStatus::Stopped};
   // `uncaught.exit`: the harness's 'exit' listener reports the exit code last.
   trace::Event exit;
   exit.kind = EventKind::Exit;
   exit.code = exit_code;
-  if (!sink_.accept(exit)) throw StopRun{RunStatus::Stopped};
+  if (!consumer_->event(exit, true)) throw StopRun{RunStatus::Stopped};
 }
 
 void Machine::observe(const Statement& st, std::optional<std::string> resource,

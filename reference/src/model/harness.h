@@ -4,7 +4,6 @@
 // those of the resources a runtime makes on its own.
 #pragma once
 
-#include <deque>
 #include <vector>
 
 #include "state.h"
@@ -13,18 +12,21 @@ namespace acx::model::detail {
 
 class TraceScope {
  public:
-  explicit TraceScope(EventSink& sink) : sink_(sink) {}
+  explicit TraceScope(TraceConsumer& consumer) : consumer_(&consumer) {}
+  /// Where the events go from now on (a forked machine's own consumer).
+  void set_consumer(TraceConsumer& consumer) { consumer_ = &consumer; }
 
-  /// Sends an event to the sink through the scope rule: hook events of an id that does not (yet)
-  /// belong to the scenario wait, and are dropped if it never does.
+  /// Sends an event to the consumer with whether it belongs to the trace already: an observe or
+  /// resource event, or one of a scoped id; an event made while scenario code runs scopes its id.
   void emit(const trace::Event& event);
-  /// The id belongs to the scenario (scenario code runs under it): its waiting events go out.
+  /// The id belongs to the scenario (scenario code runs under it): its earlier events join the trace.
   void scope_id(AsyncId id);
   bool scoped(AsyncId id) const {
     return id >= 0 && static_cast<std::size_t>(id) < scoped_.size() && scoped_[static_cast<std::size_t>(id)];
   }
-  /// The run ended: the waiting events of scoped ids go out, then the exit event (`uncaught.exit`).
+  /// The run ended: no id joins any more; then the exit event (`uncaught.exit`).
   void finish(int exit_code);
+  void hash_into(StateHasher& h) const;
 
   /// > 0 while scenario code is on the stack.
   int depth() const { return depth_; }
@@ -35,16 +37,9 @@ class TraceScope {
   std::vector<char>& table() { return scoped_; }
 
  private:
-  void flush_decided();
-
-  EventSink& sink_;
+  TraceConsumer* consumer_;
   int depth_ = 0;
   std::vector<char> scoped_;  ///< By id: the id belongs to the scenario.
-  struct Pending {
-    trace::Event event;
-    bool decided;
-  };
-  std::deque<Pending> pending_;
 };
 
 /// Scenario code runs for the length of a C++ scope (the harness's callback wrapper).

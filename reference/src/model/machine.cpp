@@ -17,8 +17,15 @@ const std::set<std::string>& mutable_rules() {
 
 RunStatus run(const scenario::Scenario& scenario, const Profile& profile, Chooser& chooser, EventSink& sink,
               const RunOptions& options) {
-  detail::Machine machine(scenario, profile, chooser, sink, options);
-  return machine.run();
+  FilteredTrace filter(sink);
+  return run(scenario, profile, chooser, filter, options);
+}
+
+RunStatus run(const scenario::Scenario& scenario, const Profile& profile, Chooser& chooser,
+              TraceConsumer& consumer, const RunOptions& options) {
+  detail::Machine machine(scenario, profile, consumer, options);
+  while (const std::size_t options_count = machine.advance()) machine.choose(chooser.choose(options_count));
+  return machine.status();
 }
 
 namespace detail {
@@ -40,9 +47,8 @@ Machine::~Machine() {
   b.jobs = std::move(loop_.jobs.items);
 }
 
-Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink,
-                 const RunOptions& o)
-    : scenario_(s), profile_(p), chooser_(c), options_(o), trace_(sink) {
+Machine::Machine(const scenario::Scenario& s, const Profile& p, TraceConsumer& consumer, const RunOptions& o)
+    : scenario_(s), profile_(p), options_(o), trace_(consumer) {
   {
     RunBuffers& b = run_buffers();
     ids_.resources = std::move(b.resources);
@@ -87,45 +93,123 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, Even
   hooks_.init_events.resize(hooks_.all.size());
   for (std::size_t h = 0; h < hooks_.all.size(); ++h)
     hooks_.events[h].hook = hooks_.init_events[h].hook = hooks_.all[h].name;
-  storage_ = make_storage_model(*this, profile_.als_model);
+  storage_.reset(make_storage_model(*this, profile_.als_model));
   ids_.resources.reserve(256);
   grow_tables(kModelRootId);
   resource(kModelRootId) = Resource{"(root)", 0};
 }
 
-RunStatus Machine::run() {
-  int exit_code = 0;
+std::unique_ptr<Machine> Machine::fork(TraceConsumer& consumer) const {
+  // Only at a choice: no block runs then, so nothing of the run lives on the C++ stack.
+  std::unique_ptr<Machine> copy(new Machine(*this));
+  copy->trace_.set_consumer(consumer);
+  copy->storage_->attach(*copy);
+  return copy;
+}
+
+void Machine::choose(std::size_t option) {
+  using Choice = LoopPosition::Choice;
+  const Choice choice = std::exchange(pos_.choice, Choice::None);
+  // The option is taken by the next advance(), where the exceptions that end a run are handled.
+  pending_option_ = option;
+  pending_choice_ = choice;
+}
+
+std::size_t Machine::advance() {
   try {
-    try {
-      // `loop.main`: the top level runs first, in the root context (`ids.root`).
-      ids_.stack.push_back(ExecFrame{kModelRootId, 0, kModelRootId});
-      const Completion main = call_callback(scenario_.body);
-      if (main.kind == Completion::Kind::Throw) uncaught(main.value);
-      ids_.stack.clear();
-      // `rejection.context`: Node's drain after the main script runs outside the main script's
-      // context frame (its callback scope has closed); Bun's keeps it (`drain`).
-      if (profile_.rejection_context == ListenerContext::Runtime) storage_->swap(nullptr);
-      // `loop.main-drain-context` (variation point): Node 10 drains in the main script's context.
-      if (profile_.main_drain_in_root) ids_.stack.push_back(ExecFrame{kModelRootId, 0, kModelRootId, true});
-      loop_.main_drain = true;
-      drain();
-      loop_.main_drain = false;
-      // `uncaught.handled`: a drain the main script's leftovers abandoned is no phase whose next
-      // callback would run first; what it left waits for the next callback scope to close.
-      loop_.interrupted = false;
-      ids_.stack.clear();
-      while (!timers_.pending.empty() || !loop_.immediates.empty() || !loop_.destroy_queue.empty()) {
-        timers_phase();
-        check_phase();
+    while (true) {
+      try {
+        return run_stages();
+      } catch (const ProcessExit& exit) {
+        // `uncaught.exit`: the process ends; the rest of the loop never runs.
+        pos_.exit_code = exit.code;
+        pos_.choice = LoopPosition::Choice::None;
+        pending_choice_ = LoopPosition::Choice::None;
+        pos_.stage = LoopPosition::Stage::Finish;
       }
-    } catch (const ProcessExit& exit) {
-      exit_code = exit.code;
     }
-    trace_.finish(exit_code);
   } catch (const StopRun& stop) {
-    return stop.status;
+    pos_.status = stop.status;
+    pos_.stage = LoopPosition::Stage::Done;
+    return 0;
   }
-  return RunStatus::Completed;
+}
+
+std::size_t Machine::run_stages() {
+  using Stage = LoopPosition::Stage;
+  using Choice = LoopPosition::Choice;
+  // The option taken at the last choice.
+  switch (std::exchange(pending_choice_, Choice::None)) {
+    case Choice::None:
+      break;
+    case Choice::Timer:
+      run_chosen_timer(pending_option_);
+      break;
+    case Choice::List:
+      open_list(pending_option_);
+      break;
+    case Choice::ListNext:
+      if (pending_option_ == 0)
+        close_list();  // not due yet: the list is armed again
+      else
+        run_list_timer();
+      break;
+  }
+  while (pos_.choice == Choice::None) {
+    switch (pos_.stage) {
+      case Stage::Main:
+        run_main_script();
+        pos_.stage = Stage::Iteration;
+        break;
+      case Stage::Iteration:
+        if (timers_.pending.empty() && loop_.immediates.empty() && loop_.destroy_queue.empty()) {
+          pos_.stage = Stage::Finish;
+          break;
+        }
+        begin_timers_phase();
+        break;
+      case Stage::Timers:
+        if (!timers_step()) end_timers_phase();
+        break;
+      case Stage::TimerLists:
+        if (!lists_step()) pos_.stage = Stage::Check;
+        break;
+      case Stage::TimerList:
+        if (!list_step()) pos_.stage = Stage::TimerLists;
+        break;
+      case Stage::Check:
+        check_phase();
+        pos_.stage = Stage::Iteration;
+        break;
+      case Stage::Finish:
+        pos_.stage = Stage::Done;
+        trace_.finish(pos_.exit_code);
+        return 0;
+      case Stage::Done:
+        return 0;
+    }
+  }
+  return pos_.options;
+}
+
+void Machine::run_main_script() {
+  // `loop.main`: the top level runs first, in the root context (`ids.root`).
+  ids_.stack.push_back(ExecFrame{kModelRootId, 0, kModelRootId});
+  const Completion main = call_callback(scenario_.body);
+  if (main.kind == Completion::Kind::Throw) uncaught(main.value);
+  ids_.stack.clear();
+  // `rejection.context`: Node's drain after the main script runs outside the main script's
+  // context frame (its callback scope has closed); Bun's keeps it (`drain`).
+  if (profile_.rejection_context == ListenerContext::Runtime) storage_->swap(kNoFrame);
+  // `loop.main-drain-context` (variation point): Node 10 drains in the main script's context.
+  if (profile_.main_drain_in_root) ids_.stack.push_back(ExecFrame{kModelRootId, 0, kModelRootId, true});
+  loop_.main_drain = true;
+  drain();
+  loop_.main_drain = false;
+  // `uncaught.handled`: a drain the main script's leftovers abandoned is no phase whose next
+  // callback would run first; what it left waits for the next callback scope to close.
+  loop_.interrupted = false;
+  ids_.stack.clear();
 }
 
 void Machine::step() {

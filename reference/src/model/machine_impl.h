@@ -7,6 +7,7 @@
 // the scenario language to the chapter that gives it meaning.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,15 +30,51 @@
 
 namespace acx::model::detail {
 
-class Machine {
+/// call_block's activations, reused between calls (the model's hottest path). Only in use while a
+/// block runs synchronously, so a copy of the machine starts with none.
+class ScratchActivations {
  public:
-  Machine(const scenario::Scenario& s, const Profile& p, Chooser& c, EventSink& sink, const RunOptions& o);
-  ~Machine();
-  Machine(const Machine&) = delete;
-  Machine& operator=(const Machine&) = delete;
-  RunStatus run();
+  ScratchActivations() = default;
+  ScratchActivations(const ScratchActivations&) {}
+  ScratchActivations& operator=(const ScratchActivations&) = delete;
+  std::unique_ptr<Activation> take() {
+    if (spare_.empty()) return std::make_unique<Activation>();
+    auto act = std::move(spare_.back());
+    spare_.pop_back();
+    return act;
+  }
+  void give(std::unique_ptr<Activation> act) { spare_.push_back(std::move(act)); }
 
  private:
+  std::vector<std::unique_ptr<Activation>> spare_;
+};
+
+class Machine {
+ public:
+  Machine(const scenario::Scenario& s, const Profile& p, TraceConsumer& consumer, const RunOptions& o);
+  ~Machine();
+  Machine& operator=(const Machine&) = delete;
+
+  /// Runs until the next choice the spec leaves open or the end of the run: the number of options
+  /// of the choice (2 or more), or 0 when the run has ended (status() says how).
+  std::size_t advance();
+  /// Takes option `option` (below the count advance() returned) of the choice; the next advance()
+  /// goes on from there.
+  void choose(std::size_t option);
+  RunStatus status() const { return pos_.status; }
+  /// A copy of the machine, waiting at a choice, that sends its events to `sink`: the search follows
+  /// each option of a choice in a copy of its own.
+  std::unique_ptr<Machine> fork(TraceConsumer& consumer) const;
+  /// Feeds every part of the state that can change what the run does next into `h` (state_key.cpp).
+  void hash_state(StateHasher& h) const;
+
+ private:
+  Machine(const Machine&) = default;  // fork()
+
+  // ---- machine.cpp: the loop's stages ----
+  /// Runs the stages from pos_ until a choice waits or the run ends (exceptions unwind out of it).
+  std::size_t run_stages();
+  void run_main_script();
   friend class HookStorage;
   friend class FrameStorage;
 
@@ -124,13 +161,15 @@ class Machine {
   /// Calls a scenario function; an async one returns its promise.
   std::optional<std::size_t> call_function(FunctionState f);
   void define_function(const Statement& st);
-  void await(const std::shared_ptr<Activation>& act, const RValue& value);
+  void await(ActivationRef act, const RValue& value);
   void finish_async(const Activation& act, const Completion& c);
   /// Resumes a suspended async function with a value or a thrown reason (`function.await`).
-  void resume_async(const std::shared_ptr<Activation>& act, std::optional<Completion> inject);
-  /// Runs an activation until it completes or suspends at an await (nullopt).
-  std::optional<Completion> resume(const std::shared_ptr<Activation>& act, std::optional<Completion> inject);
-  std::optional<Completion> step_activation(const std::shared_ptr<Activation>& act,
+  void resume_async(ActivationRef act, std::optional<Completion> inject);
+  /// Runs an activation until it completes or suspends at an await (nullopt); `async` names an async
+  /// function's activation (the only kind that can await).
+  std::optional<Completion> resume(Activation& act, std::optional<ActivationRef> async,
+                                   std::optional<Completion> inject);
+  std::optional<Completion> step_activation(Activation& act, std::optional<ActivationRef> async,
                                             std::optional<Completion> inject);
   bool unwind(Activation& act, Completion completion);
 
@@ -198,11 +237,18 @@ class Machine {
   void clear_immediate(const Statement& st);
 
   // ---- timers.cpp (spec/event-loop.md `loop.timers.*`, `timer.*`) ----
-  void timers_phase();
+  void begin_timers_phase();
+  /// The timers phase up to its next choice; false when it has ended.
+  bool timers_step();
+  void run_chosen_timer(std::size_t option);
+  void end_timers_phase();
   void run_timer(const Timer& timer);
   /// `timer.list-resource`: Node 10's timers phase, one TIMERWRAP list at a time.
-  void timer_lists_phase();
-  void run_timer_list(std::int64_t duration, std::uint64_t phase_start);
+  bool lists_step();
+  void open_list(std::size_t option);
+  bool list_step();
+  void run_list_timer();
+  void close_list();
   /// Closes the list of `duration` if it has no timer left (its destroy waits for the close callback).
   void close_list_if_empty(std::int64_t duration);
   void set_timer(const Statement& st);
@@ -210,8 +256,11 @@ class Machine {
 
   const scenario::Scenario& scenario_;
   const Profile& profile_;
-  Chooser& chooser_;
   const RunOptions& options_;
+  LoopPosition pos_;
+  /// The option choose() took, for the next advance().
+  LoopPosition::Choice pending_choice_ = LoopPosition::Choice::None;
+  std::size_t pending_option_ = 0;
 
   TraceScope trace_;
   IdsAndStack ids_;
@@ -223,7 +272,7 @@ class Machine {
   std::vector<AlsState> als_;
   std::unordered_map<std::string, std::size_t> als_index_;  ///< Declarations: their first instance.
   std::vector<const Statement*> als_declarations_;          ///< The stores of observe events, in this order.
-  std::unique_ptr<StorageModel> storage_;                   ///< `als.model`
+  StoragePtr storage_;                                      ///< `als.model`
   /// `uncaught.microtask-frame` = throw-kept: the frame a report of a throwing microtask left, which
   /// the next microtask runs in if it captured none (V8 sets a task's frame only when it has one).
   std::optional<Frame> kept_frame_;
@@ -232,9 +281,13 @@ class Machine {
   std::vector<std::optional<Bound>> names_;  ///< By slot (scenario::Slot): what each name is bound to.
   std::vector<FunctionState> functions_;
   std::vector<EmitterState> emitters_;
+  /// Async functions' activations (a deque: growing never moves them), named by ActivationRef.
+  std::deque<Activation> activations_;
+  std::vector<char> flags_;                 ///< "Already resolved" flags, named by FlagRef.
+  std::vector<Combinator> combinators_;     ///< Named by CombinatorRef.
   std::vector<const Activation*> running_;  ///< Activations being stepped, innermost last.
-  std::vector<std::shared_ptr<Activation>> spare_activations_;  ///< Reused by call_block.
-  std::size_t extra_instances_ = 0;  ///< Hook and store instances beyond each statement's first.
+  ScratchActivations spare_activations_;    ///< Reused by call_block.
+  std::size_t extra_instances_ = 0;         ///< Hook and store instances beyond each statement's first.
   std::size_t steps_ = 0;
   trace::Event observe_scratch_;  ///< Reused for observe events.
 };

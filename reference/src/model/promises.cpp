@@ -182,7 +182,8 @@ void Machine::run_thenable_job(const Job& job) {
   const bool hooked = context.has_value();
   {
     const ContextScope frame(*storage_, storage_->swap(job_frame(job.frame)));  // captured when made
-    auto flag = std::make_shared<bool>(false);
+    const FlagRef flag = flags_.size();
+    flags_.push_back(0);
     if (job.thenable.ref == RValue::Ref::Promise) {
       if (hooked) {
         // The generic path: thenable.then(resolve, reject) makes a derived promise.
@@ -209,10 +210,10 @@ void Machine::run_thenable_job(const Job& job) {
       const Completion c = call_callback(*t.block);
       promises_.thenable_calls.pop_back();
       if (c.kind == Completion::Kind::Throw) {
-        if (*flag) {
+        if (flags_[flag]) {
           multiple_resolves(p);  // V8 calls the reject function anyway
         } else {
-          *flag = true;
+          flags_[flag] = 1;
           reject_unchecked(p, c.value);
         }
       }
@@ -252,7 +253,7 @@ void Machine::run_reaction(const Job& job) {
   }
   // `promise.reaction-context`: the handler runs in the frame captured at then() (`als.frame.capture`).
   const ContextScope frame(*storage_,
-                           storage_->swap(mutated("als.propagation") ? nullptr : job_frame(reaction.frame)));
+                           storage_->swap(mutated("als.propagation") ? kNoFrame : job_frame(reaction.frame)));
   const Handler& handler = job.rejected ? reaction.on_rejected : reaction.on_fulfilled;
   Completion c = run_handler(handler, job.argument);
   if (handler.kind == Handler::Kind::None) {
@@ -292,8 +293,8 @@ Completion Machine::run_handler(const Handler& h, const RValue& argument) {
       return Completion{Completion::Kind::Throw, h.value};
     case K::ResolveTarget:
     case K::RejectTarget:
-      if (!*h.flag) {
-        *h.flag = true;
+      if (!flags_[h.flag]) {
+        flags_[h.flag] = 1;
         if (h.kind == K::ResolveTarget)
           resolve_unchecked(h.target, argument);
         else
@@ -400,8 +401,8 @@ void Machine::resolve_statement(const Statement& st) {
   auto call = std::find_if(calls.rbegin(), calls.rend(),
                            [&](const Promises::ThenableCall& c) { return c.thenable == b.index; });
   if (call == calls.rend()) return;
-  if (*call->flag) return multiple_resolves(call->promise);  // `promise.multiple-resolves`
-  *call->flag = true;
+  if (flags_[call->flag]) return multiple_resolves(call->promise);  // `promise.multiple-resolves`
+  flags_[call->flag] = 1;
   if (resolving)
     resolve_unchecked(call->promise, v);
   else

@@ -30,7 +30,7 @@ struct Promises {
   /// Thenable blocks running now: inside, `t.resolve`/`t.reject` settle `promise` (unless `flag`).
   struct ThenableCall {
     std::size_t thenable, promise;
-    ResolvedFlag flag;
+    FlagRef flag;
   };
   std::vector<ThenableCall> thenable_calls;
 };

@@ -1,47 +1,34 @@
+// Exploring the model's choices: one prediction, every allowed trace, or the search for an execution
+// that matches an observed trace. The machine runs in segments between choices; at a choice the
+// search forks it, one copy per option, and follows each copy from there, depth first, so that no
+// segment runs twice. Copies that reach the same state with the same future (equal state keys and
+// equal trace so far, or equal hypotheses about the observed trace) are merged: the later is dropped.
 #include "acx/model/search.h"
 
 #include <algorithm>
+#include <memory>
+#include <unordered_set>
 
 #include "acx/trace/canonical.h"
+#include "machine_impl.h"
+#include "matcher.h"
 
 namespace acx::model {
 
 namespace {
 
-/// Replays a prefix of decisions, then takes option 0 and records every new choice point:
-/// stateless depth-first exploration, as in stateless model checking.
-class ReplayChooser final : public Chooser {
- public:
-  struct Decision {
-    std::size_t taken;
-    std::size_t options;
-  };
-  std::vector<Decision> decisions;
-  std::size_t position = 0;
+using detail::Machine;
 
-  std::size_t choose(std::size_t options) override {
-    if (position < decisions.size()) return decisions[position++].taken;
-    decisions.push_back({0, options});
-    ++position;
-    return 0;
-  }
-  /// Moves to the next unexplored sequence; false when everything was explored.
-  bool advance() {
-    decisions.resize(position);
-    while (!decisions.empty() && decisions.back().taken + 1 == decisions.back().options) decisions.pop_back();
-    if (decisions.empty()) return false;
-    ++decisions.back().taken;
-    position = 0;
-    return true;
-  }
-};
-
+/// Collects the events of the trace of one branch, renamed (canonical) or raw, with a running key of
+/// the trace so far.
 class CollectingSink final : public EventSink {
  public:
   explicit CollectingSink(bool canonical) : canonical_(canonical) {}
   std::vector<trace::Event> events;
+  StateHasher prefix;
   bool accept(const trace::Event& e) override {
     events.push_back(canonical_ ? rename_.apply(e) : e);
+    hash_event(prefix, events.back());
     return true;
   }
 
@@ -50,56 +37,55 @@ class CollectingSink final : public EventSink {
   trace::Renamer rename_{kModelRootId};
 };
 
-/// Compares the model's events one by one against the observed trace and stops at the first
-/// difference, remembering the deepest point any execution reached.
-class MatchingSink final : public EventSink {
- public:
-  MatchingSink(const std::vector<trace::Event>& observed, trace::Projection projection)
-      : observed_(observed), projection_(projection) {}
-  void reset() {
-    rename_ = trace::Renamer{kModelRootId};
-    index_ = 0;
-  }
-  bool accept(const trace::Event& raw) override {
-    trace::Event e = rename_.apply(raw);
-    if (!trace::project(e, projection_)) return true;
-    if (index_ < observed_.size() && e == observed_[index_]) {
-      ++index_;
-      return true;
-    }
-    note_divergence(e);
-    return false;
-  }
-  /// Called when an execution completes: it matches only if it produced every observed event.
-  bool finished() {
-    if (index_ == observed_.size()) return true;
-    note_divergence(std::nullopt);
-    return false;
-  }
-  std::optional<trace::Divergence> best() const { return best_; }
-
- private:
-  void note_divergence(std::optional<trace::Event> expected) {
-    if (!best_ || index_ > best_->index) {
-      best_ = trace::Divergence{};
-      best_->index = index_;
-      if (index_ < observed_.size()) best_->observed = observed_[index_];
-      const std::size_t from = index_ > 6 ? index_ - 6 : 0;
-      best_->context.assign(observed_.begin() + static_cast<std::ptrdiff_t>(from),
-                            observed_.begin() + static_cast<std::ptrdiff_t>(index_));
-    }
-    if (index_ == best_->index && expected &&
-        std::find(best_->expected.begin(), best_->expected.end(), *expected) == best_->expected.end()) {
-      best_->expected.push_back(*expected);
+/// A branch of the enumeration: its trace so far, and the events trace.scope still holds back.
+struct Collector final : TraceConsumer {
+  explicit Collector(bool canonical) : sink(canonical), filter(sink) {}
+  Collector(const Collector& other) : sink(other.sink), filter(other.filter) { filter.set_sink(sink); }
+  Collector& operator=(const Collector&) = delete;
+  bool event(const trace::Event& e, bool decided) override { return filter.event(e, decided); }
+  bool joined(trace::AsyncId id) override { return filter.joined(id); }
+  bool end() override { return filter.end(); }
+  void hash_into(StateHasher& h) const {
+    const StateKey k = sink.prefix.key();
+    h.add(k.high);
+    h.add(k.low);
+    for (const auto& held : filter.held()) {
+      hash_event(h, held.event);
+      h.add(held.decided);
     }
   }
-
-  const std::vector<trace::Event>& observed_;
-  trace::Projection projection_;
-  trace::Renamer rename_{kModelRootId};
-  std::size_t index_ = 0;
-  std::optional<trace::Divergence> best_;
+  CollectingSink sink;
+  FilteredTrace filter;
 };
+
+template <typename Consumer>
+struct Branch {
+  std::unique_ptr<Consumer> consumer;
+  std::unique_ptr<Machine> machine;
+};
+
+/// Pushes one branch per option of the choice `b` waits at, option 0 on top.
+template <typename Consumer>
+void push_options(std::vector<Branch<Consumer>>& stack, Branch<Consumer> b, std::size_t options) {
+  for (std::size_t i = options; i-- > 1;) {
+    Branch<Consumer> copy;
+    copy.consumer = std::make_unique<Consumer>(*b.consumer);
+    copy.machine = b.machine->fork(*copy.consumer);
+    copy.machine->choose(i);
+    stack.push_back(std::move(copy));
+  }
+  b.machine->choose(0);
+  stack.push_back(std::move(b));
+}
+
+/// The key of a branch at a choice: its machine's state and its consumer's.
+template <typename Consumer>
+StateKey branch_key(const Branch<Consumer>& b) {
+  StateHasher h;
+  b.machine->hash_state(h);
+  b.consumer->hash_into(h);
+  return h.key();
+}
 
 }  // namespace
 
@@ -122,30 +108,47 @@ std::string describe(RunStatus status) {
 }
 
 Prediction predict(const scenario::Scenario& s, const Profile& p, const RunOptions& o) {
-  ReplayChooser chooser;
-  CollectingSink sink(false);
+  Collector collector(false);
+  Machine machine(s, p, collector, o);
   Prediction out;
-  out.status = run(s, p, chooser, sink, o);
-  out.events = std::move(sink.events);
-  out.choice_points = chooser.decisions.size();
+  while (machine.advance() != 0) {
+    ++out.choice_points;
+    machine.choose(0);
+  }
+  out.status = machine.status();
+  out.events = std::move(collector.sink.events);
   return out;
 }
 
 Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o,
                       SearchLimits limits) {
   Enumeration out;
-  ReplayChooser chooser;
-  for (std::size_t runs = 0;; ++runs) {
-    if (runs == limits.max_runs) {
+  std::vector<Branch<Collector>> stack;
+  {
+    Branch<Collector> root;
+    root.consumer = std::make_unique<Collector>(true);
+    root.machine = std::make_unique<Machine>(s, p, *root.consumer, o);
+    stack.push_back(std::move(root));
+  }
+  std::unordered_set<StateKey, StateKeyHash> visited, traces;
+  std::size_t segments = 0;
+  while (!stack.empty()) {
+    if (segments++ == limits.max_runs) {
       out.complete = false;
       break;
     }
-    CollectingSink sink(true);
-    const RunStatus status = run(s, p, chooser, sink, o);
-    if (status != RunStatus::Completed) out.worst = status;
-    if (std::find(out.traces.begin(), out.traces.end(), sink.events) == out.traces.end())
-      out.traces.push_back(std::move(sink.events));
-    if (!chooser.advance()) break;
+    Branch<Collector> b = std::move(stack.back());
+    stack.pop_back();
+    const std::size_t options = b.machine->advance();
+    if (options == 0) {
+      const RunStatus status = b.machine->status();
+      if (status != RunStatus::Completed) out.worst = status;
+      if (traces.insert(b.consumer->sink.prefix.key()).second)
+        out.traces.push_back(std::move(b.consumer->sink.events));
+      continue;
+    }
+    if (!visited.insert(branch_key(b)).second) continue;
+    push_options(stack, std::move(b), options);
   }
   return out;
 }
@@ -153,30 +156,43 @@ Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOp
 MatchResult match(const scenario::Scenario& s, const Profile& p, const std::vector<trace::Event>& observed,
                   const RunOptions& o, SearchLimits limits) {
   MatchResult out;
-  ReplayChooser chooser;
-  MatchingSink sink(observed, limits.projection);
-  while (true) {
+  detail::Deepest deepest;
+  std::vector<Branch<detail::Matcher>> stack;
+  {
+    Branch<detail::Matcher> root;
+    root.consumer = std::make_unique<detail::Matcher>(observed, limits.projection, deepest);
+    root.machine = std::make_unique<Machine>(s, p, *root.consumer, o);
+    stack.push_back(std::move(root));
+  }
+  std::unordered_set<StateKey, StateKeyHash> visited;
+  while (!stack.empty()) {
     if (out.runs == limits.max_runs) {
       out.outcome = MatchOutcome::SearchLimit;
-      out.divergence = sink.best();
+      out.divergence = deepest.get();
       return out;
     }
     ++out.runs;
-    sink.reset();
-    const RunStatus status = run(s, p, chooser, sink, o);
-    if (status != RunStatus::Completed && status != RunStatus::Stopped) {
-      out.outcome = MatchOutcome::BadScenario;
-      out.status = status;
-      return out;
+    Branch<detail::Matcher> b = std::move(stack.back());
+    stack.pop_back();
+    const std::size_t options = b.machine->advance();
+    if (options == 0) {
+      const RunStatus status = b.machine->status();
+      if (status != RunStatus::Completed && status != RunStatus::Stopped) {
+        out.outcome = MatchOutcome::BadScenario;
+        out.status = status;
+        return out;
+      }
+      if (status == RunStatus::Completed && b.consumer->finished()) {
+        out.outcome = MatchOutcome::Match;
+        return out;
+      }
+      continue;
     }
-    if (status == RunStatus::Completed && sink.finished()) {
-      out.outcome = MatchOutcome::Match;
-      return out;
-    }
-    if (!chooser.advance()) break;
+    if (!visited.insert(branch_key(b)).second) continue;
+    push_options(stack, std::move(b), options);
   }
   out.outcome = MatchOutcome::Divergence;
-  out.divergence = sink.best();
+  out.divergence = deepest.get();
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "acx/model/machine.h"
+#include "acx/model/state_key.h"
 #include "acx/scenario/ast.h"
 #include "acx/scenario/ops.h"
 #include "acx/trace/event.h"
@@ -83,15 +84,20 @@ struct Activation {
 using Slots = std::vector<const Value*>;
 
 /// A context captured by a reaction, a job or a pending rejection (`als.frame.capture`): in the frame
-/// model the AsyncContextFrame current at the capture, shared by everything that captured it
-/// (nullptr: no frame). Frames are replaced, not changed, except by disable(), which deletes a key in
-/// place. Always empty in the hook model, whose context follows the execution stack.
-using Frame = std::shared_ptr<Slots>;
+/// model the AsyncContextFrame current at the capture, shared by everything that captured it (an
+/// index into the frame model's table of frames; kNoFrame: none). Frames are replaced, not changed,
+/// except by disable(), which deletes a key in place. Always kNoFrame in the hook model, whose
+/// context follows the execution stack.
+using Frame = std::uint32_t;
+inline constexpr Frame kNoFrame = 0;
 
-struct Combinator;
-
-/// Shared "already resolved" flag of a pair of resolving functions.
-using ResolvedFlag = std::shared_ptr<bool>;
+/// The machine's objects that several records share are kept in tables and named by index, so that
+/// a copy of the machine is a copy of its tables (the search forks machines): an async function's
+/// activation (`Machine::activations_`), the "already resolved" flag of a pair of resolving functions
+/// (`Machine::flags_`), a combinator's shared count (`Machine::combinators_`).
+using ActivationRef = std::size_t;
+using FlagRef = std::size_t;
+using CombinatorRef = std::size_t;
 
 /// One side (fulfilled or rejected) of a promise reaction.
 struct Handler {
@@ -112,9 +118,9 @@ struct Handler {
   const Block* block = nullptr;
   RValue value;
   std::size_t target = 0;
-  ResolvedFlag flag;
-  std::shared_ptr<Activation> activation;
-  std::shared_ptr<Combinator> combinator;
+  FlagRef flag = 0;
+  ActivationRef activation = 0;
+  CombinatorRef combinator = 0;
 };
 
 /// Reaction::derived of a reaction V8 made without a result promise (`promise.fast-paths`).
@@ -124,7 +130,7 @@ struct Reaction {
   /// The promise then() returned (await: its throwaway promise, or kNoPromise).
   std::size_t derived = 0;
   Handler on_fulfilled, on_rejected;
-  Frame frame;  ///< The context current at then() (`als.frame.capture`).
+  Frame frame = kNoFrame;  ///< The context current at then() (`als.frame.capture`).
   /// The thenable job's fast path: `derived` is the promise being resolved, settled directly and
   /// without before/after (`promise.adopt`).
   bool direct = false;
@@ -145,7 +151,7 @@ struct Job {
   bool rejected = false;         ///< Reaction jobs: which handler runs.
   AsyncId resource = 0;          ///< QueueMicrotask: its Microtask resource, 0 when none.
   const Block* block = nullptr;  ///< QueueMicrotask.
-  Frame frame;                   ///< QueueMicrotask without a resource, ResolveThenable: captured context.
+  Frame frame = kNoFrame;        ///< QueueMicrotask without a resource, ResolveThenable: captured context.
   std::size_t promise = 0;       ///< ResolveThenable: the promise being resolved.
   RValue thenable;               ///< ResolveThenable: what it adopts.
 };

@@ -40,52 +40,67 @@ void Machine::clear_timer(const Statement& st) {
   }
 }
 
-void Machine::timers_phase() {
-  if (profile_.timer_list == TimerList::TimerWrap) return timer_lists_phase();
+void Machine::begin_timers_phase() {
   // `loop.timers.eligible`: only timers that exist when the phase starts can run in it.
-  const std::uint64_t phase_start = timers_.created;
+  pos_.phase_start = timers_.created;
   // `loop.timers.must-run`: with no immediate and no queued destroy the loop blocks in poll until a
   // timer is due, so the phase after that runs at least one.
-  bool must_run = loop_.immediates.empty() && loop_.destroy_queue.empty();
-  bool ran = false;
-  while (true) {
-    // `loop.timers.fifo`: among timers of one duration the oldest goes first; timers of different
-    // durations are not ordered (`loop.timers.unordered`), so each duration's oldest is a candidate.
-    std::map<std::int64_t, std::size_t> oldest;  // duration -> index in pending
-    for (std::size_t i = 0; i < timers_.pending.size(); ++i) {
-      const Timer& t = timers_.pending[i];
-      if (t.created >= phase_start) continue;
-      auto [it, inserted] = oldest.try_emplace(t.duration, i);
-      if (!inserted && timers_.pending[it->second].created > t.created) it->second = i;
-    }
-    if (oldest.empty()) break;
-    std::vector<std::size_t> candidates;
-    for (const auto& [duration, index] : oldest) candidates.push_back(index);
-    // Options: [stop the phase] then each candidate, shortest duration first.
-    const std::size_t stop = must_run ? 0 : 1;
-    const std::size_t options = stop + candidates.size();
-    const std::size_t pick = options == 1 ? 0 : chooser_.choose(options);
-    if (pick < stop) break;
-    const AsyncId chosen = timers_.pending[candidates[pick - stop]].id;
-    // The drain after the last callback runs before the next one, inside the phase
-    // (`loop.phase-context`); after an uncaught exception the next timer runs before the leftover
-    // ticks (`uncaught.handled`: Node runs processTimers again).
-    if (ran && !loop_.interrupted) drain_in_phase();
-    loop_.interrupted = false;
-    // That drain may have cleared the chosen timer: choose again.
-    const auto it = std::find_if(timers_.pending.begin(), timers_.pending.end(),
-                                 [&](const Timer& t) { return t.id == chosen; });
-    if (it == timers_.pending.end()) continue;
-    const Timer timer = *it;
-    timers_.pending.erase(it);
-    run_timer(timer);
-    must_run = false;
-    ran = true;
+  pos_.must_run = loop_.immediates.empty() && loop_.destroy_queue.empty();
+  pos_.ran = false;
+  pos_.lists_ran.clear();
+  pos_.stage = profile_.timer_list == TimerList::TimerWrap ? LoopPosition::Stage::TimerLists
+                                                           : LoopPosition::Stage::Timers;
+}
+
+bool Machine::timers_step() {
+  // `loop.timers.fifo`: among timers of one duration the oldest goes first; timers of different
+  // durations are not ordered (`loop.timers.unordered`), so each duration's oldest is a candidate.
+  std::map<std::int64_t, std::size_t> oldest;  // duration -> index in pending
+  for (std::size_t i = 0; i < timers_.pending.size(); ++i) {
+    const Timer& t = timers_.pending[i];
+    if (t.created >= pos_.phase_start) continue;
+    auto [it, inserted] = oldest.try_emplace(t.duration, i);
+    if (!inserted && timers_.pending[it->second].created > t.created) it->second = i;
   }
+  if (oldest.empty()) return false;
+  // Options: [end the phase] then each candidate, shortest duration first.
+  pos_.timers.clear();
+  for (const auto& [duration, index] : oldest) pos_.timers.push_back(timers_.pending[index].id);
+  pos_.stop = pos_.must_run ? 0 : 1;
+  pos_.options = pos_.stop + pos_.timers.size();
+  if (pos_.options == 1) {
+    run_chosen_timer(0);
+  } else {
+    pos_.choice = LoopPosition::Choice::Timer;
+  }
+  return true;
+}
+
+void Machine::run_chosen_timer(std::size_t option) {
+  if (option < pos_.stop) return end_timers_phase();
+  const AsyncId chosen = pos_.timers[option - pos_.stop];
+  // The drain after the last callback runs before the next one, inside the phase
+  // (`loop.phase-context`); after an uncaught exception the next timer runs before the leftover
+  // ticks (`uncaught.handled`: Node runs processTimers again).
+  if (pos_.ran && !loop_.interrupted) drain_in_phase();
+  loop_.interrupted = false;
+  // That drain may have cleared the chosen timer: then choose again.
+  const auto it = std::find_if(timers_.pending.begin(), timers_.pending.end(),
+                               [&](const Timer& t) { return t.id == chosen; });
+  if (it == timers_.pending.end()) return;
+  const Timer timer = *it;
+  timers_.pending.erase(it);
+  run_timer(timer);
+  pos_.must_run = false;
+  pos_.ran = true;
+}
+
+void Machine::end_timers_phase() {
   // The phase's callback scope closes (only if JavaScript ran in it) and drains, outside it (after
   // an uncaught exception in the last timer too: Node runs processTimers again, which finds none).
+  pos_.stage = LoopPosition::Stage::Check;
   loop_.interrupted = false;
-  if (ran) drain();
+  if (pos_.ran) drain();
 }
 
 void Machine::run_timer(const Timer& timer) {
@@ -117,59 +132,82 @@ void Machine::close_list_if_empty(std::int64_t duration) {
   timers_.lists.erase(it);
 }
 
-void Machine::timer_lists_phase() {
+bool Machine::lists_step() {
   // `timer.list-resource`: each list's libuv timer fires at most once per timers phase (a list
   // re-armed for its later timers waits for a later phase); lists of different durations are not
   // ordered (`loop.timers.unordered`); `loop.timers.eligible` and `loop.timers.must-run` as usual.
-  const std::uint64_t phase_start = timers_.created;
-  bool must_run = loop_.immediates.empty() && loop_.destroy_queue.empty();
-  std::set<std::int64_t> ran;
-  while (true) {
-    std::vector<std::int64_t> candidates;
-    for (const auto& [duration, list] : timers_.lists)
-      if (!ran.contains(duration) && timers_.oldest_due(duration, phase_start))
-        candidates.push_back(duration);
-    if (candidates.empty()) break;
-    const std::size_t stop = must_run ? 0 : 1;
-    const std::size_t options = stop + candidates.size();
-    const std::size_t pick = options == 1 ? 0 : chooser_.choose(options);
-    if (pick < stop) break;
-    const std::int64_t duration = candidates[pick - stop];
-    ran.insert(duration);
-    run_timer_list(duration, phase_start);
-    must_run = false;
-  }
+  pos_.lists.clear();
+  for (const auto& [duration, list] : timers_.lists)
+    if (std::find(pos_.lists_ran.begin(), pos_.lists_ran.end(), duration) == pos_.lists_ran.end() &&
+        timers_.oldest_due(duration, pos_.phase_start))
+      pos_.lists.push_back(duration);
+  if (pos_.lists.empty()) return false;
+  pos_.stop = pos_.must_run ? 0 : 1;
+  pos_.options = pos_.stop + pos_.lists.size();
+  if (pos_.options == 1)
+    open_list(0);
+  else
+    pos_.choice = LoopPosition::Choice::List;
+  return true;
 }
 
-void Machine::run_timer_list(std::int64_t duration, std::uint64_t phase_start) {
+void Machine::open_list(std::size_t option) {
   // `timer.list-resource`: the list's callback runs between before and after of its TIMERWRAP; inside,
   // every due timer of the list with its own before/after; the first is due (it armed the list), a
   // later one may not be yet. An uncaught exception closes the pair (`uncaught.handled`: after of the
   // whole stack) and a new pair runs the rest, so the list's frame is pushed by hand, once per pair.
-  // The drain follows the list (`loop.drain-after`).
-  const AsyncId list = timers_.lists.at(duration);
+  if (option < pos_.stop) {
+    pos_.stage = LoopPosition::Stage::Check;
+    return;
+  }
+  const std::int64_t duration = pos_.lists[option - pos_.stop];
+  pos_.lists_ran.push_back(duration);
+  pos_.must_run = false;
+  pos_.list = duration;
+  pos_.list_first = true;
+  pos_.stage = LoopPosition::Stage::TimerList;
   timers_.running_list = duration;
-  const auto open = [&] {
+  const AsyncId list = timers_.lists.at(duration);
+  ids_.stack.push_back(ExecFrame{list, resource(list).trigger, list});
+  emit_each(&HookState::before, EventKind::Before, list);
+}
+
+bool Machine::list_step() {
+  if (!timers_.oldest_due(pos_.list, pos_.phase_start)) {
+    close_list();
+    return false;
+  }
+  if (pos_.list_first) {
+    run_list_timer();
+  } else {
+    pos_.options = 2;  // not due yet (the list is armed again), or due
+    pos_.choice = LoopPosition::Choice::ListNext;
+  }
+  return true;
+}
+
+void Machine::run_list_timer() {
+  const std::size_t index = *timers_.oldest_due(pos_.list, pos_.phase_start);
+  pos_.list_first = false;
+  const Timer timer = timers_.pending[index];
+  timers_.pending.erase(timers_.pending.begin() + static_cast<std::ptrdiff_t>(index));
+  run_timer(timer);
+  if (loop_.interrupted) {
+    loop_.interrupted = false;
+    const AsyncId list = timers_.lists.at(pos_.list);
     ids_.stack.push_back(ExecFrame{list, resource(list).trigger, list});
     emit_each(&HookState::before, EventKind::Before, list);
-  };
-  open();
-  bool first = true;
-  while (auto index = timers_.oldest_due(duration, phase_start)) {
-    if (!first && chooser_.choose(2) == 0) break;  // not due yet: the list is armed again
-    first = false;
-    const Timer timer = timers_.pending[*index];
-    timers_.pending.erase(timers_.pending.begin() + static_cast<std::ptrdiff_t>(*index));
-    run_timer(timer);
-    if (loop_.interrupted) {
-      loop_.interrupted = false;
-      open();
-    }
   }
+}
+
+void Machine::close_list() {
+  // The drain follows the list (`loop.drain-after`).
+  const AsyncId list = timers_.lists.at(pos_.list);
   emit_each(&HookState::after, EventKind::After, list);
   if (!ids_.stack.empty() && eid() == list) ids_.stack.pop_back();
   timers_.running_list.reset();
-  close_list_if_empty(duration);
+  close_list_if_empty(pos_.list);
+  pos_.stage = LoopPosition::Stage::TimerLists;
   drain();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <set>
 #include <string>
 
@@ -32,6 +33,45 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual bool accept(const trace::Event& event) = 0;
+};
+
+/// Receives a run's events as the model makes them, before the harness rule `trace.scope`
+/// (spec/harness.md) is applied: each event at once, with whether it already belongs to the trace
+/// (an observe or resource event, or one of an id that belongs to the scenario); an event that does
+/// not yet belongs to it if its id joins the scenario later (joined()), and is dropped if its id never
+/// does (known at end()). The search's matcher uses this to compare events the moment they are made;
+/// FilteredTrace (below) turns it into the trace itself. Returning false stops the run.
+class TraceConsumer {
+ public:
+  virtual ~TraceConsumer() = default;
+  virtual bool event(const trace::Event& event, bool decided) = 0;
+  /// `id` joined the scenario: its earlier events belong to the trace, in their places.
+  virtual bool joined(trace::AsyncId id) = 0;
+  /// No id joins any more (the exit event follows).
+  virtual bool end() = 0;
+};
+
+/// Applies `trace.scope`: passes the events that belong to the trace to an EventSink, in order (an
+/// undecided event holds back the ones after it until its id joins or the run ends).
+class FilteredTrace final : public TraceConsumer {
+ public:
+  explicit FilteredTrace(EventSink& sink) : sink_(&sink) {}
+  bool event(const trace::Event& event, bool decided) override;
+  bool joined(trace::AsyncId id) override;
+  bool end() override;
+  /// The sink a copy of this filter feeds (the search copies filters with their branches).
+  void set_sink(EventSink& sink) { sink_ = &sink; }
+  /// The events held back, with whether each is decided (part of a branch's state in the search).
+  struct Held {
+    trace::Event event;
+    bool decided;
+  };
+  const std::deque<Held>& held() const { return held_; }
+
+ private:
+  bool flush();
+  EventSink* sink_;
+  std::deque<Held> held_;
 };
 
 /// Rule ids whose implementation the model deliberately breaks (mutation testing of the suite:
@@ -67,5 +107,8 @@ inline constexpr trace::AsyncId kModelRootId = 1;
 
 [[nodiscard]] RunStatus run(const scenario::Scenario& scenario, const Profile& profile, Chooser& chooser,
                             EventSink& sink, const RunOptions& options = {});
+/// The same, with the events before `trace.scope` is applied.
+[[nodiscard]] RunStatus run(const scenario::Scenario& scenario, const Profile& profile, Chooser& chooser,
+                            TraceConsumer& consumer, const RunOptions& options = {});
 
 }  // namespace acx::model

@@ -17,6 +17,8 @@ class Renamer {
   explicit Renamer(AsyncId root, AsyncId root_trigger = 0) : root_(root), root_trigger_(root_trigger) {}
   AsyncId operator()(AsyncId raw);
   Event apply(Event event);
+  /// The names given so far: raw id -> canonical id.
+  const std::map<AsyncId, AsyncId>& names() const { return names_; }
 
  private:
   AsyncId root_;
