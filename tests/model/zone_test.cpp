@@ -65,7 +65,8 @@ RC_BOOST_PROP(matches_brute_force_on_small_systems, ()) {
     int x, y, c;
   };
   const auto constraints = *rc::gen::container<std::vector<C>>(
-      *rc::gen::inRange(1, 8), rc::gen::construct<C>(rc::gen::inRange(0, 4), rc::gen::inRange(0, 4), rc::gen::inRange(-3, 4)));
+      *rc::gen::inRange(1, 8),
+      rc::gen::construct<C>(rc::gen::inRange(0, 4), rc::gen::inRange(0, 4), rc::gen::inRange(-3, 4)));
   Zone z;
   std::vector<Zone::Var> v;
   for (int i = 0; i < 4; ++i) v.push_back(z.add());
@@ -89,7 +90,8 @@ RC_BOOST_PROP(matches_brute_force_on_small_systems, ()) {
     with.push_back(k);
     const bool expected = satisfiable(with);
     RC_ASSERT(z.allows(v[static_cast<std::size_t>(k.x)], v[static_cast<std::size_t>(k.y)], k.c) == expected);
-    RC_ASSERT(z.constrain(v[static_cast<std::size_t>(k.x)], v[static_cast<std::size_t>(k.y)], k.c) == expected);
+    RC_ASSERT(z.constrain(v[static_cast<std::size_t>(k.x)], v[static_cast<std::size_t>(k.y)], k.c) ==
+              expected);
     if (expected) accepted = with;
   }
 }

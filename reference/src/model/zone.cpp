@@ -17,7 +17,8 @@ void Zone::grow() {
     std::copy_n(bounds_.begin() + static_cast<std::ptrdiff_t>(x * capacity_), capacity_,
                 bounds.begin() + static_cast<std::ptrdiff_t>(x * next));
   bounds_ = std::move(bounds);
-  for (std::size_t v = capacity_; v < next; ++v) free_.push_back(static_cast<Var>(next - 1 - (v - capacity_)));
+  for (std::size_t v = capacity_; v < next; ++v)
+    free_.push_back(static_cast<Var>(next - 1 - (v - capacity_)));
   used_.resize(next, 0);
   capacity_ = next;
 }
