@@ -124,6 +124,98 @@ cp "$src/conformance/cases/hooks/enable-in-init.acx" "$work/two/"
 expect "a case whose hook has a body is unsupported without hooks" 0 $? "$work/out" \
   "^UNSUPPORTED hooks/enable-in-init"
 
+# Honest verdicts. A search that runs out of its budget is undecided (exit 4), never a fail: a fake
+# node prints an order of timeout-vs-immediate that the model allows but does not try first.
+choices="$src/conformance/cases/loop/timeout-vs-immediate.acx"
+"$acx" predict --all "$choices" > "$work/all-orders"
+{ echo '{"event":"meta","backend":"node","runtime":"v20.0.0","root":1}'
+  awk '/^# allowed trace/ {n++; next} n == 3' "$work/all-orders"; } > "$work/late-order.jsonl"
+printf '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\ncat "%s"\n' "$work/late-order.jsonl" > "$work/node-late"
+chmod +x "$work/node-late"
+"$acx" check "$choices" --backend "node:$work/node-late" > "$work/out" 2>&1
+expect "the late order passes with the default search budget" 0 $? "$work/out" "^1 passed, 0 failed$"
+"$acx" check "$choices" --backend "node:$work/node-late" --search-budget 1 > "$work/out" 2>&1
+expect "check: a search out of budget is undecided" 4 $? "$work/out" "^UNDECIDED +loop/timeout-vs-immediate"
+expect "check counts undecided cases apart" 0 0 <(tail -n1 "$work/out") "^0 passed, 0 failed, 1 undecided$"
+"$acx" verify "$choices" "$work/late-order.jsonl" --search-budget 1 > "$work/out" 2>&1
+expect "verify: a search out of budget is undecided" 4 $? "$work/out" "undecided: no match within 1 model executions"
+mkdir -p "$work/choices" "$work/none"
+cp "$choices" "$work/choices/"
+"$acx" conformance "$work/choices" --backend "node:$work/node-late" --expectations "$work/none" --search-budget 1 \
+  --report "$work/undecided-report" > "$work/out" 2>&1
+expect "conformance: an undecided cell exits 4" 4 $? "$work/out" "^undecided +node:"
+expect "report.json has the undecided cell" 0 0 "$work/undecided-report/report.json" '"cell": "undecided"'
+expect "junit shows an undecided cell as an error" 0 0 "$work/undecided-report/junit.xml" '<error message="undecided'
+
+# A runtime that alternates between a wrong trace and a right one (a fake node around the real one):
+# with reruns the case is unstable, counted with its runs, and fails the run.
+printf '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\nn=$(($(cat "%s") + 1)); echo $n > "%s"\nif [ $((n %% 2)) = 1 ]; then node "$@" | sed "s/\\"label\\":\\"first\\"/\\"label\\":\\"flipped\\"/"; else exec node "$@"; fi\n' \
+  "$work/count" "$work/count" > "$work/node-alternating"
+chmod +x "$work/node-alternating"
+chain="$src/conformance/cases/promises/chain-triggers.acx"
+echo 0 > "$work/count"
+"$acx" check "$chain" --backend "node:$work/node-alternating" > "$work/out" 2>&1
+expect "check without reruns: the first run is the verdict" 1 $? "$work/out" "^FAIL +promises/chain-triggers"
+echo 0 > "$work/count"
+"$acx" check "$chain" --backend "node:$work/node-alternating" --reruns 3 > "$work/out" 2>&1
+expect "check --reruns: a flip is unstable" 1 $? "$work/out" "^UNSTABLE +promises/chain-triggers"
+expect "an unstable case says how many runs passed" 0 0 "$work/out" "2 of 4 runs passed"
+expect "an unstable case counts as failed" 0 0 <(tail -n1 "$work/out") "^0 passed, 1 failed$"
+mkdir -p "$work/chain"
+cp "$chain" "$work/chain/"
+echo 0 > "$work/count"
+"$acx" conformance "$work/chain" --backend "node:$work/node-alternating" --expectations "$work/none" \
+  --report "$work/unstable-report" > "$work/out" 2>&1
+expect "conformance: an unstable cell fails the run" 1 $? "$work/out" "^unstable +node:"
+expect "report.json has the unstable cell and its runs" 0 0 "$work/unstable-report/report.json" '"passed_runs": 2'
+expect "junit shows an unstable cell as a failure" 0 0 "$work/unstable-report/junit.xml" \
+  '<failure message="unstable: 2 of 4 runs passed">'
+
+# acx stress: runs grouped by the trace observed; exit 1 on a divergence, 4 when only undecided, 3
+# on backend failures, 2 for a case that does not read, 0 otherwise.
+echo 0 > "$work/count"
+"$acx" stress "$chain" --backend "node:$work/node-alternating" --runs 4 -o "$work/stress-out" > "$work/out" 2>&1
+expect "stress: a divergent run exits 1" 1 $? "$work/out" "divergent trace 1 of 1, seen 2 time\(s\) \(runs 1, 3\)"
+expect "stress counts the runs" 0 0 "$work/out" "^DIVERGED +promises/chain-triggers: 4 runs: 2 passed, 2 failed"
+expect "stress writes the divergent trace" 0 0 "$work/stress-out/promises~chain-triggers/divergent-trace-1.jsonl" \
+  '"label":"flipped"'
+"$acx" stress "$choices" --backend model --runs 3 > "$work/out" 2>&1
+expect "stress: every run passes" 0 $? "$work/out" "^3 passed, 0 failed$"
+"$acx" stress "$choices" --backend "node:$work/node-late" --runs 2 --search-budget 1 > "$work/out" 2>&1
+expect "stress: only undecided runs exit 4" 4 $? "$work/out" "^0 passed, 0 failed, 2 undecided$"
+"$acx" stress "$chain" --backend "node:$work/node-garbage" --runs 2 > "$work/out" 2>&1
+expect "stress: backend failures exit 3" 3 $? "$work/out" "backend failure 1 of 1, seen 2 time\(s\)"
+"$acx" stress "$work/bad.acx" --backend model --runs 2 > "$work/out" 2>&1
+expect "stress: a case that does not read exits 2" 2 $? "$work/out" "bad.acx:2:3: expected a string label"
+# Interrupted, stress leaves no busy process behind (their process groups are not the terminal's).
+# A background job of a script ignores SIGINT, and so does acx then: env gives it the default back.
+printf '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\nexec sleep 2\n' > "$work/node-slow"
+chmod +x "$work/node-slow"
+env --default-signal=INT "$acx" stress "$chain" --backend "node:$work/node-slow" --runs 100 --load 2 \
+  > "$work/out" 2>&1 &
+stress_pid=$!
+busy=""
+for _ in $(seq 50); do
+  busy=$(pgrep -P "$stress_pid" -f 'while :; do :; done' | tr '\n' ' ')
+  [[ $(wc -w <<< "$busy") -eq 2 ]] && break
+  sleep 0.1
+done
+kill -INT "$stress_pid"
+wait "$stress_pid"
+status=$?
+sleep 0.2
+spinning=0
+for p in $busy; do
+  state=$(ps -o stat= -p "$p" 2>/dev/null)
+  [[ -n "$state" && "$state" != Z* ]] && spinning=$((spinning + 1))
+done
+if [[ $(wc -w <<< "$busy") -eq 2 && $status -eq 130 && $spinning -eq 0 ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL stress --load: after SIGINT (exit $status), $spinning of busy processes '$busy' still run"
+  failures=$((failures + 1))
+fi
+
 # acx profiles: every profile of models/ (sorted, one line each), one profile's value of every point
 # (as its JSON gives it), the variation points, a bad name.
 "$acx" profiles > "$work/out" 2>&1

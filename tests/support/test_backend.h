@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "acx/backends/backend.h"
 #include "acx/model/profile.h"
@@ -29,6 +30,30 @@ inline model::Profile default_profile_of(backends::Backend& backend) {
   auto loaded = model::load_profile(*name, ACX_SOURCE_DIR "/models");
   if (auto* error = std::get_if<model::ProfileError>(&loaded)) throw std::runtime_error(error->to_string());
   return std::get<model::Profile>(loaded);
+}
+
+/// A fake backend that answers each run with the next of the given results, round and round (a
+/// runtime that alternates between a trace the model allows and one it does not; one that times out
+/// once). It claims to be Node 20 (profile node-20) and counts its runs.
+class ScriptedBackend final : public backends::Backend {
+ public:
+  explicit ScriptedBackend(std::vector<backends::BackendResult> results) : results_(std::move(results)) {}
+  std::string name() const override { return "scripted"; }
+  std::variant<std::string, backends::BackendFailure> version() override { return std::string("v20.0.0"); }
+  std::optional<std::string> default_profile() override { return "node-20"; }
+  backends::BackendResult run(const scenario::Scenario&, const std::string&) override {
+    return results_[runs_++ % results_.size()];
+  }
+  std::size_t runs() const { return runs_; }
+
+ private:
+  std::vector<backends::BackendResult> results_;
+  std::size_t runs_ = 0;
+};
+
+/// A trace as a runtime prints it: `events` (with the model's ids) after a meta line.
+inline trace::Trace runtime_trace(std::vector<trace::Event> events) {
+  return trace::Trace{{"scripted", "v20.0.0", 1}, std::move(events)};
 }
 
 }  // namespace acx::testing

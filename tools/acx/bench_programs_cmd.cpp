@@ -27,13 +27,14 @@ using judge::Judgement;
 struct Rate {
   double per_second = 0;
   std::size_t passed = 0, total = 0;
+  std::size_t undecided = 0;            ///< Neither passed nor failed: the model's search gave up.
   std::vector<std::string> not_passed;  ///< "program N: kind: report", in the order they ended
 };
 
 /// Judges `programs` on `jobs` threads, each with its own runner from `runner_for`.
 Rate measure(const std::vector<scenario::Scenario>& programs, unsigned jobs, const model::Profile& profile,
              const std::function<std::unique_ptr<backends::Backend>()>& runner_for) {
-  std::atomic<std::size_t> next{0}, passed{0};
+  std::atomic<std::size_t> next{0}, passed{0}, undecided{0};
   std::mutex mutex;
   std::vector<std::string> not_passed;
   const auto start = std::chrono::steady_clock::now();
@@ -46,16 +47,23 @@ Rate measure(const std::vector<scenario::Scenario>& programs, unsigned jobs, con
         if (j.kind == Judgement::Kind::Pass) {
           ++passed;
         } else {
+          if (j.kind == Judgement::Kind::Undecided) ++undecided;
           std::lock_guard lock(mutex);
-          not_passed.push_back(fmt::format("program {}: {}", i, j.report));
+          not_passed.push_back(fmt::format("program {}: {}: {}", i, judge::verdict_name(j.kind), j.report));
         }
       }
     });
   }
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return {static_cast<double>(programs.size()) / seconds, passed.load(), programs.size(),
+  return {static_cast<double>(programs.size()) / seconds, passed.load(), programs.size(), undecided.load(),
           std::move(not_passed)};
+}
+
+/// "(P of N pass)", with the undecided ones named when there are some.
+std::string pass_counts(const Rate& r) {
+  return fmt::format("{} of {} pass{}", r.passed, r.total,
+                     r.undecided ? fmt::format(", {} undecided", r.undecided) : "");
 }
 
 /// The first programs of a measurement that did not pass (acx fuzz judges them one by one).
@@ -121,17 +129,16 @@ int cmd_bench_programs(const FuzzOptions& o, std::size_t per_process_count) {
   std::fflush(stdout);
   const Rate model_only =
       measure(programs, o.jobs, profile, [&] { return std::make_unique<Borrowed>(*model_backend); });
-  fmt::print("model only:               {:8.1f} programs/s ({} of {} pass)\n", model_only.per_second,
-             model_only.passed, model_only.total);
+  fmt::print("model only:               {:8.1f} programs/s ({})\n", model_only.per_second,
+             pass_counts(model_only));
   std::fflush(stdout);
   const Rate batch = measure(programs, o.jobs, profile, [&] { return backends::batched(backend); });
-  fmt::print("batch driver:             {:8.1f} programs/s ({} of {} pass)\n", batch.per_second, batch.passed,
-             batch.total);
+  fmt::print("batch driver:             {:8.1f} programs/s ({})\n", batch.per_second, pass_counts(batch));
   print_not_passed(batch);
   std::fflush(stdout);
   const Rate alone = measure(few, o.jobs, profile, [&] { return std::make_unique<Borrowed>(backend); });
-  fmt::print("one process per program:  {:8.1f} programs/s ({} of {} pass; the first {} programs)\n",
-             alone.per_second, alone.passed, alone.total, few.size());
+  fmt::print("one process per program:  {:8.1f} programs/s ({}; the first {} programs)\n", alone.per_second,
+             pass_counts(alone), few.size());
   print_not_passed(alone);
   fmt::print("batch / one process per program: {:.0f}x; model only / batch: {:.1f}x\n",
              batch.per_second / alone.per_second, model_only.per_second / batch.per_second);

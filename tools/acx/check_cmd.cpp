@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "acx/judge/judge.h"
 #include "acx/model/machine.h"
 #include "check.h"
 #include "commands.h"
@@ -24,6 +25,8 @@ struct CheckOptions {
   std::vector<std::string> mutations;
   bool quiet = false;
   double timeout = 30;
+  unsigned reruns = 0;
+  std::size_t search_budget = judge::kDefaultSearchBudget;
 };
 
 /// The model's options with the rules --mutate breaks; nullopt (reported) for a rule that cannot be.
@@ -67,7 +70,8 @@ int cmd_check(const CheckOptions& o) {
              o.mutations.empty() ? "" : fmt::format(", mutated rules: {}", fmt::join(o.mutations, " ")));
   std::map<CaseOutcome::Kind, std::size_t> counts;
   for (const auto& file : files) {
-    const CaseOutcome outcome = check_case(file, *ready.backend, *ready.profile, *options);
+    const CaseOutcome outcome =
+        check_case_runs(file, *ready.backend, *ready.profile, *options, o.search_budget, {o.reruns, false});
     ++counts[outcome.kind];
     if (outcome.kind != CaseOutcome::Kind::Pass || !o.quiet)
       fmt::print(
@@ -87,14 +91,21 @@ int cmd_check(const CheckOptions& o) {
   const std::size_t bad = counts[CaseOutcome::Kind::BadInput];
   const std::size_t backend_failures = counts[CaseOutcome::Kind::BackendFailure];
   const std::size_t diverged = counts[CaseOutcome::Kind::Fail];
-  if (bad + backend_failures > 0)
-    fmt::print("{} diverged, {} bad input, {} backend failure(s)\n", diverged, bad, backend_failures);
+  const std::size_t unstable = counts[CaseOutcome::Kind::Unstable];
+  const std::size_t undecided = counts[CaseOutcome::Kind::Undecided];
+  if (bad + backend_failures + unstable > 0)
+    fmt::print("{} diverged, {}{} bad input, {} backend failure(s)\n", diverged,
+               unstable ? fmt::format("{} unstable, ", unstable) : "", bad, backend_failures);
+  // "N passed, M failed" as before; undecided cases are neither (and only named when there are
+  // some, so that what parses the line keeps working), unstable ones are failed.
   const std::size_t unsupported = counts[CaseOutcome::Kind::Unsupported];
-  fmt::print("{} passed, {} failed{}\n", passed, files.size() - passed - unsupported,
+  fmt::print("{} passed, {} failed{}{}\n", passed, files.size() - passed - unsupported - undecided,
+             undecided ? fmt::format(", {} undecided", undecided) : "",
              unsupported ? fmt::format(", {} unsupported", unsupported) : "");
   if (bad > 0) return kExitBadInput;
   if (backend_failures > 0) return kExitBackendFailure;
-  if (diverged > 0) return kExitDivergence;
+  if (diverged + unstable > 0) return kExitDivergence;
+  if (undecided > 0) return kExitUndecided;
   return kExitOk;
 }
 
@@ -113,6 +124,12 @@ Command add_check(CLI::App& app) {
   check->add_option("--mutate", o->mutations,
                     "Break a model rule on purpose (mutation testing of the suite)");
   check->add_flag("-q,--quiet", o->quiet, "Print only cases that do not pass");
+  check
+      ->add_option("--reruns", o->reruns,
+                   "Run a case that fails, is undecided or times out this many more times: one that "
+                   "then passes is UNSTABLE")
+      ->capture_default_str();
+  add_search_budget_option(*check, o->search_budget);
   check->add_option("--timeout", o->timeout, "Seconds a backend may take per case")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

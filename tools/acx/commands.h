@@ -17,6 +17,7 @@ Command add_predict(CLI::App& app);         // scenario_cmd.cpp
 Command add_emit(CLI::App& app);            // scenario_cmd.cpp
 Command add_run(CLI::App& app);             // scenario_cmd.cpp
 Command add_check(CLI::App& app);           // check_cmd.cpp
+Command add_stress(CLI::App& app);          // stress_cmd.cpp
 Command add_compare(CLI::App& app);         // trace_cmd.cpp
 Command add_verify(CLI::App& app);          // trace_cmd.cpp
 Command add_graph(CLI::App& app);           // graph_cmd.cpp

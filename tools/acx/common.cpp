@@ -83,6 +83,14 @@ std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scen
   return std::get<trace::Trace>(std::move(result));
 }
 
+void add_search_budget_option(CLI::App& command, std::size_t& budget) {
+  command
+      .add_option("--search-budget", budget,
+                  "Model executions searched for the observed trace before the verdict is undecided")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+}
+
 std::string indented(const std::string& text, const std::string& indent) {
   std::string out;
   for (char c : text) out += c == '\n' ? "\n" + indent : std::string(1, c);

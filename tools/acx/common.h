@@ -1,6 +1,7 @@
 // Helpers shared by the acx subcommands.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 #include <variant>
@@ -35,6 +36,10 @@ std::optional<scenario::Scenario> parse_or_report(const std::string& file);
 /// Runs a scenario on a backend; a failure is printed to stderr and nullopt returned.
 std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scenario::Scenario& s,
                                           const std::string& file);
+
+/// --search-budget N: the model executions a search for the observed trace may take before its
+/// verdict is undecided (check, verify, conformance, stress).
+void add_search_budget_option(CLI::App& command, std::size_t& budget);
 
 /// `text` with each line after the first starting with `indent` (for reports under a heading).
 std::string indented(const std::string& text, const std::string& indent);

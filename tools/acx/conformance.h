@@ -19,9 +19,15 @@ enum class Cell {
   ExpectedFail,    ///< It fails, as conformance/expectations/<backend> says, with a reason.
   UnexpectedPass,  ///< An expected failure passed: the expectation is stale.
   Error,           ///< Bad input, or the backend crashed, hung or printed garbage.
+  Unstable,        ///< Run again (--reruns), it passed on some runs and not on others.
+  Undecided,       ///< The model's search ran out of its budget (--search-budget) before deciding.
 };
 
 const char* cell_name(Cell cell);  ///< "pass", "fail", "unsupported", "expected-fail", ...
+
+/// The cell of a case's outcome (after its reruns), with or without an expectation that it fails
+/// (conformance/expectations/README.md).
+Cell classify(const CaseOutcome& outcome, bool expected);
 
 struct CaseInfo {
   std::string id;
@@ -32,7 +38,7 @@ struct CaseInfo {
 
 struct CellResult {
   Cell cell = Cell::Error;
-  CaseOutcome outcome;
+  CaseOutcome outcome;  ///< Its runs, when it ran more than once.
   std::optional<Expectation> expectation;
   double seconds = 0;
 };
@@ -57,6 +63,8 @@ struct ConformanceOptions {
   std::string expectations_dir;
   double timeout_seconds = 30;
   unsigned jobs = 2;
+  unsigned reruns = 3;  ///< More runs of a cell that fails, is undecided or times out (check_case_runs).
+  std::size_t search_budget = judge::kDefaultSearchBudget;
 };
 
 /// Runs the matrix. Progress and per-backend summaries go to stdout.

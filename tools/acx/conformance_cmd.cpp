@@ -18,30 +18,36 @@ namespace {
 int cmd_conformance(const ConformanceOptions& options, const std::string& report_dir,
                     const std::string& readme, bool quiet) {
   const Matrix m = run_conformance(options);
-  bool failed = false, errors = false;
+  bool failed = false, errors = false, undecided = false;
   for (const auto& col : m.backends) {
     for (std::size_t i = 0; i < col.cells.size(); ++i) {
       const auto& r = col.cells[i];
-      failed |= r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass;
+      failed |= r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass || r.cell == Cell::Unstable;
       errors |= r.cell == Cell::Error;
-      const bool attention = r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass || r.cell == Cell::Error;
+      undecided |= r.cell == Cell::Undecided;
+      // An expected failure that passed on a rerun is shown too: its entry describes a race.
+      const bool flaky_expectation = r.cell == Cell::ExpectedFail && r.outcome.passed_runs() > 0;
+      const bool attention = r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass ||
+                             r.cell == Cell::Error || r.cell == Cell::Unstable || r.cell == Cell::Undecided ||
+                             flaky_expectation;
       if (!attention && (quiet || r.cell == Cell::Pass)) continue;
       fmt::print("{:<15} {:<34} {}\n", cell_name(r.cell), col.spec, m.cases[i].id);
       if (r.cell == Cell::UnexpectedPass)
         fmt::print("    the expectation at {} is stale: {}\n", r.expectation->where, r.expectation->reason);
       else if (attention)
-        fmt::print("    {}\n", fmt::join(std::vector{r.outcome.report}, ""));
+        fmt::print("    {}\n", indented(r.outcome.report, "    "));
     }
   }
-  fmt::print("{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5}\n", "backend (runtime, profile)", "pass", "fail",
-             "unsupported", "expected-fail", "unexpected-pass", "error");
+  fmt::print("{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5} {:>8} {:>9}\n", "backend (runtime, profile)",
+             "pass", "fail", "unsupported", "expected-fail", "unexpected-pass", "error", "unstable",
+             "undecided");
   for (const auto& col : m.backends) {
     const auto c = column_counts(col);
     fmt::print(
-        "{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5}\n",
+        "{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5} {:>8} {:>9}\n",
         fmt::format("{} ({}, {})", col.spec, col.runtime.empty() ? "unavailable" : col.runtime, col.profile),
         c.at("pass"), c.at("fail"), c.at("unsupported"), c.at("expected-fail"), c.at("unexpected-pass"),
-        c.at("error"));
+        c.at("error"), c.at("unstable"), c.at("undecided"));
   }
   if (!report_dir.empty()) {
     if (auto error = write_report(m, report_dir)) {
@@ -60,6 +66,7 @@ int cmd_conformance(const ConformanceOptions& options, const std::string& report
   if (m.bad_input) return kExitBadInput;
   if (errors) return kExitBackendFailure;
   if (failed) return kExitDivergence;
+  if (undecided) return kExitUndecided;
   return kExitOk;
 }
 
@@ -93,6 +100,12 @@ Command add_conformance(CLI::App& app) {
   conformance->add_option("-j,--jobs", o->run.jobs, "Cases run at once")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  conformance
+      ->add_option("--reruns", o->run.reruns,
+                   "Run a cell that fails, is undecided or times out this many more times (an expected "
+                   "failure that passes too): one that then passes is unstable")
+      ->capture_default_str();
+  add_search_budget_option(*conformance, o->run.search_budget);
   conformance->add_flag("-q,--quiet", o->quiet, "Print only the summary and the cells that need attention");
   conformance->add_option("--readme", o->readme,
                           "Rewrite the summary table of this Markdown file (README.md)");

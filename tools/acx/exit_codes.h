@@ -7,5 +7,8 @@ inline constexpr int kExitOk = 0;              ///< Everything passed.
 inline constexpr int kExitDivergence = 1;      ///< The model and a backend disagree.
 inline constexpr int kExitBadInput = 2;        ///< A malformed scenario, trace, profile or command line.
 inline constexpr int kExitBackendFailure = 3;  ///< A backend could not run, crashed, hung or printed garbage.
+/// No divergence found, but some verdict is undecided: the model's search for a matching execution
+/// ran out of its budget (--search-budget) before it could tell.
+inline constexpr int kExitUndecided = 4;
 
 }  // namespace acx::cli

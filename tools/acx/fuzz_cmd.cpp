@@ -51,7 +51,7 @@ int cmd_fuzz(const FuzzOptions& o) {
   std::fflush(stdout);
 
   // Regressions first: every minimal divergence found before must still be judged.
-  std::size_t regression_failures = 0;
+  std::size_t regression_failures = 0, regressions_undecided = 0;
   if (!o.regressions.empty()) {
     const fuzz::Regressions read = fuzz::read_regressions(o.regressions);
     // A malformed entry counts as a failed regression; the others are still replayed.
@@ -61,16 +61,20 @@ int cmd_fuzz(const FuzzOptions& o) {
     for (const auto& r : regressions) {
       const Judgement j = judge::judge(r.scenario, backend, profile, r.where);
       const bool ok = j.kind == Judgement::Kind::Pass || j.kind == Judgement::Kind::Unsupported;
-      if (!ok) {
+      if (j.kind == Judgement::Kind::Undecided) {
+        ++regressions_undecided;
+        fmt::print("regression {} ({}) is undecided:\n{}\n", r.scenario.header.id, r.where, j.report);
+      } else if (!ok) {
         ++regression_failures;
         fmt::print("regression {} ({}) fails:\n{}\n", r.scenario.header.id, r.where, j.report);
       }
     }
-    fmt::print("regressions: {} replayed from {}, {} failed\n", regressions.size() + read.errors.size(),
-               o.regressions, regression_failures);
+    fmt::print("regressions: {} replayed from {}, {} failed{}\n", regressions.size() + read.errors.size(),
+               o.regressions, regression_failures,
+               regressions_undecided ? fmt::format(", {} undecided", regressions_undecided) : "");
   }
 
-  std::atomic<std::size_t> next{0}, passed{0}, failed{0}, unsupported{0}, skipped{0};
+  std::atomic<std::size_t> next{0}, passed{0}, failed{0}, undecided{0}, unsupported{0}, skipped{0};
   std::mutex found_mutex;
   std::vector<Found> found;
   Progress progress(o.count);
@@ -106,7 +110,8 @@ int cmd_fuzz(const FuzzOptions& o) {
     }
     for (int again = 0; again < 2; ++again) {
       const Judgement j = judge::judge_random(s, backend, profile, "confirm");
-      if (j.kind != Judgement::Kind::Fail) {
+      // An undecided run passes no more than a failing one.
+      if (j.kind != Judgement::Kind::Fail && j.kind != Judgement::Kind::Undecided) {
         std::lock_guard lock(found_mutex);
         found.push_back({index, "unstable", "", first.report});
         return true;
@@ -191,6 +196,14 @@ int cmd_fuzz(const FuzzOptions& o) {
         ++passed;
       } else if (j.kind == Judgement::Kind::Unsupported) {
         ++unsupported;
+      } else if (j.kind == Judgement::Kind::Undecided) {
+        // Neither a pass nor a failure: the search gave up. Kept for study.
+        ++undecided;
+        const OutputFolder dir(o.output_dir, fmt::format("undecided-{}-{}", o.seed, index));
+        dir.write("program.acx", scenario::print(s));
+        dir.write("undecided.txt", j.report + "\n");
+        std::lock_guard lock(found_mutex);
+        found.push_back({index, "undecided", dir.path(), j.report});
       } else if (j.kind == Judgement::Kind::BackendFailure) {
         ++failed;
         // Kept for study: a runtime that crashed or hung on a program the model finishes.
@@ -236,8 +249,12 @@ int cmd_fuzz(const FuzzOptions& o) {
   if (unsupported > 0)
     fmt::print("unsupported: {} program(s) need capabilities the profile lacks\n", unsupported.load());
   fmt::print("throughput: {:.1f} programs/s\n", static_cast<double>(o.count) / seconds);
-  fmt::print("{} passed, {} failed\n", passed.load(), failed.load());
-  return failed > 0 || regression_failures > 0 ? kExitDivergence : kExitOk;
+  // "N passed, M failed" as before; undecided programs are neither, and named only when there are some.
+  fmt::print("{} passed, {} failed{}\n", passed.load(), failed.load(),
+             undecided > 0 ? fmt::format(", {} undecided", undecided.load()) : "");
+  if (failed > 0 || regression_failures > 0) return kExitDivergence;
+  if (undecided > 0 || regressions_undecided > 0) return kExitUndecided;
+  return kExitOk;
 }
 }  // namespace
 

@@ -14,9 +14,10 @@ int main(int argc, char** argv) {
 
   // In the order `acx --help` lists them.
   const std::vector<Command> commands = {
-      add_predict(app),  add_emit(app),  add_run(app),   add_check(app),          add_compare(app),
-      add_verify(app),   add_graph(app), add_bench(app), add_rules(app),          add_conformance(app),
-      add_runtimes(app), add_fuzz(app),  add_diff(app),  add_bench_programs(app), add_profiles(app),
+      add_predict(app),     add_emit(app),     add_run(app),   add_check(app), add_stress(app),
+      add_compare(app),     add_verify(app),   add_graph(app), add_bench(app), add_rules(app),
+      add_conformance(app), add_runtimes(app), add_fuzz(app),  add_diff(app),  add_bench_programs(app),
+      add_profiles(app),
   };
 
   try {

@@ -16,8 +16,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr Cell kCells[] = {Cell::Pass,         Cell::Fail,           Cell::Unsupported,
-                           Cell::ExpectedFail, Cell::UnexpectedPass, Cell::Error};
+// In the order of the summary tables; unstable and undecided came last, after the columns that
+// scripts reading the README table already knew.
+constexpr Cell kCells[] = {Cell::Pass,           Cell::Fail,  Cell::Unsupported, Cell::ExpectedFail,
+                           Cell::UnexpectedPass, Cell::Error, Cell::Unstable,    Cell::Undecided};
 
 /// Where a cell's report lives, relative to the report folder.
 std::string detail_path(const BackendColumn& col, const CaseInfo& c) {
@@ -61,6 +63,31 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+/// What one run of a case that ran more than once came to.
+const char* run_verdict(const CaseOutcome::Run& run) {
+  switch (run.kind) {
+    case CaseOutcome::Kind::Pass:
+      return "pass";
+    case CaseOutcome::Kind::Fail:
+      return "fail";
+    case CaseOutcome::Kind::Undecided:
+      return "undecided";
+    case CaseOutcome::Kind::BackendFailure:
+      return run.timed_out ? "timeout" : "backend-failure";
+    case CaseOutcome::Kind::Unstable:
+    case CaseOutcome::Kind::Unsupported:
+    case CaseOutcome::Kind::BadInput:
+      break;
+  }
+  return "error";
+}
+
+/// "2 of 4 runs passed" for a cell that ran more than once; empty otherwise.
+std::string run_counts(const CellResult& r) {
+  if (r.outcome.runs.empty()) return {};
+  return fmt::format("{} of {} runs passed", r.outcome.passed_runs(), r.outcome.runs.size());
+}
+
 bool all_accounted(const Matrix& m) {
   for (const auto& col : m.backends)
     for (const auto& r : col.cells)
@@ -70,7 +97,8 @@ bool all_accounted(const Matrix& m) {
 
 nlohmann::json to_json(const Matrix& m) {
   nlohmann::json j;
-  j["format"] = "acx-conformance-report/1";
+  // 2: the cells unstable and undecided, and the runs of a cell that ran more than once.
+  j["format"] = "acx-conformance-report/2";
   j["all_cells_accounted"] = all_accounted(m);
   j["cases"] = nlohmann::json::array();
   for (const auto& c : m.cases)
@@ -91,6 +119,16 @@ nlohmann::json to_json(const Matrix& m) {
       if (!r.outcome.missing.empty()) cell["missing"] = r.outcome.missing;
       if (r.expectation)
         cell["expectation"] = {{"reason", r.expectation->reason}, {"link", r.expectation->link}};
+      if (!r.outcome.runs.empty()) {
+        cell["passed_runs"] = r.outcome.passed_runs();
+        nlohmann::json runs = nlohmann::json::array();
+        for (const auto& run : r.outcome.runs) {
+          nlohmann::json one = {{"verdict", run_verdict(run)}};
+          if (!run.report.empty()) one["report"] = run.report;
+          runs.push_back(std::move(one));
+        }
+        cell["runs"] = std::move(runs);
+      }
       if (has_detail(r)) {
         cell["report"] = r.outcome.report;
         cell["report_file"] = detail_path(col, m.cases[i]);
@@ -107,14 +145,15 @@ std::string junit(const Matrix& m) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"acx conformance\">\n";
   for (const auto& col : m.backends) {
     const auto counts = column_counts(col);
-    const std::size_t failures = counts.at("fail") + counts.at("unexpected-pass");
+    const std::size_t failures = counts.at("fail") + counts.at("unexpected-pass") + counts.at("unstable");
+    const std::size_t errors = counts.at("error") + counts.at("undecided");
     const std::size_t skipped = counts.at("unsupported") + counts.at("expected-fail");
     double total = 0;
     for (const auto& r : col.cells) total += r.seconds;
     out += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
         "time=\"{:.3f}\">\n",
-        xml_escape(col.spec), col.cells.size(), failures, counts.at("error"), skipped, total);
+        xml_escape(col.spec), col.cells.size(), failures, errors, skipped, total);
     out += fmt::format(
         "    <properties><property name=\"runtime\" value=\"{}\"/><property name=\"profile\" "
         "value=\"{}\"/></properties>\n",
@@ -144,8 +183,21 @@ std::string junit(const Matrix& m) {
                              xml_escape(r.outcome.report));
           break;
         case Cell::ExpectedFail:
-          out += fmt::format(">\n      <skipped message=\"expected failure: {} ({})\"/>\n    </testcase>\n",
-                             xml_escape(r.expectation->reason), xml_escape(r.expectation->link));
+          out += fmt::format(">\n      <skipped message=\"expected failure: {} ({}){}\"/>\n    </testcase>\n",
+                             xml_escape(r.expectation->reason), xml_escape(r.expectation->link),
+                             r.outcome.passed_runs() > 0 ? xml_escape("; " + run_counts(r)) : "");
+          break;
+        case Cell::Unstable:
+          out += fmt::format(">\n      <failure message=\"unstable: {}\">{}</failure>\n    </testcase>\n",
+                             xml_escape(run_counts(r)), xml_escape(r.outcome.report));
+          break;
+        case Cell::Undecided:
+          // An error, not a skip: CI systems show errors as loudly as failures, and an undecided
+          // cell is a verdict acx could not reach, never one to pass over.
+          out += fmt::format(
+              ">\n      <error message=\"undecided: the model's search ran out of its budget\">{}</error>\n"
+              "    </testcase>\n",
+              xml_escape(r.outcome.report));
           break;
         case Cell::Error:
           out += fmt::format(
@@ -170,6 +222,10 @@ td.cell { text-align: center; min-width: 2.2em; }
 td.name { font-family: ui-monospace, monospace; }
 .pass { background: #c8ecc9; } .fail { background: #f4a3a3; } .unsupported { background: #e2e2e2; color: #666; }
 .expected-fail { background: #f9dc8c; } .unexpected-pass { background: #d6b4f0; } .error { background: #c0392b; color: #fff; }
+.unstable { background: repeating-linear-gradient(45deg, #f4a3a3 0 6px, #c8ecc9 6px 12px); }
+.undecided { background: #9fc5e8; }
+td.cell small { font-size: 75%; }
+details pre { white-space: pre-wrap; margin: 0.3em 0 0.8em 1em; }
 td.cell a { color: inherit; }
 .legend span { display: inline-block; padding: 1px 8px; margin-right: 6px; border: 1px solid #ccc; }
 )CSS";
@@ -188,16 +244,41 @@ const char* cell_symbol(Cell c) {
       return "!";
     case Cell::Error:
       return "E";
+    case Cell::Unstable:
+      return "~";
+    case Cell::Undecided:
+      return "?";
   }
   return "?";
 }
 
-/// The worst cell of a set, for a rule's row: error, fail, unexpected pass, expected fail, pass,
-/// unsupported.
+/// The worst cell of a set, for a rule's row: error, fail, unstable, unexpected pass, undecided,
+/// expected fail, pass, unsupported.
 Cell worst(const std::vector<Cell>& cells) {
-  for (Cell c : {Cell::Error, Cell::Fail, Cell::UnexpectedPass, Cell::ExpectedFail, Cell::Pass})
+  for (Cell c : {Cell::Error, Cell::Fail, Cell::Unstable, Cell::UnexpectedPass, Cell::Undecided,
+                 Cell::ExpectedFail, Cell::Pass})
     if (std::find(cells.begin(), cells.end(), c) != cells.end()) return c;
   return Cell::Unsupported;
+}
+
+/// The cells that ran more than once and did not pass every run (unstable, undecided, an expected
+/// failure that passed on some run), each with the reports of its runs: where a flake hunt starts.
+std::string runs_section(const Matrix& m) {
+  std::string items;
+  for (const auto& col : m.backends)
+    for (std::size_t i = 0; i < col.cells.size(); ++i) {
+      const auto& r = col.cells[i];
+      if (r.outcome.runs.empty() || r.cell == Cell::Pass || r.cell == Cell::UnexpectedPass) continue;
+      items += fmt::format(
+          "<details id=\"runs-{}-{}\"><summary><span class=\"{}\">{}</span> {} on <code>{}</code>: "
+          "{}</summary>"
+          "<pre>{}</pre></details>\n",
+          xml_escape(expectations_key(col.spec)), xml_escape(m.cases[i].id), cell_name(r.cell),
+          cell_name(r.cell), xml_escape(m.cases[i].id), xml_escape(col.spec), xml_escape(run_counts(r)),
+          xml_escape(r.outcome.report));
+    }
+  if (items.empty()) return {};
+  return "<h2>Cells run more than once</h2>\n<div id=\"runs\">\n" + items + "</div>\n";
 }
 
 std::string html(const Matrix& m) {
@@ -208,7 +289,7 @@ std::string html(const Matrix& m) {
   out += fmt::format("<p id=\"verdict\">{}</p>\n",
                      all_accounted(m)
                          ? "Every cell is a pass, unsupported, or an expected failure with a reason."
-                         : "Some cells are failures, unexpected passes or errors.");
+                         : "Some cells are failures, unstable, undecided, unexpected passes or errors.");
   out += "<p class=\"legend\">";
   for (Cell c : kCells)
     out += fmt::format("<span class=\"{}\">{} {}</span>", cell_name(c), cell_symbol(c), cell_name(c));
@@ -273,7 +354,12 @@ std::string html(const Matrix& m) {
         tip += ": " + r.outcome.report;
       else if (r.outcome.projection == trace::Projection::Stores && r.cell == Cell::Pass)
         tip += " (stores only)";
-      const std::string symbol = cell_symbol(r.cell);
+      if (!r.outcome.runs.empty()) tip += "; " + run_counts(r);
+      // A cell that ran more than once shows how many runs passed.
+      const std::string symbol = r.outcome.runs.empty()
+                                     ? std::string(cell_symbol(r.cell))
+                                     : fmt::format("{}<small>{}/{}</small>", cell_symbol(r.cell),
+                                                   r.outcome.passed_runs(), r.outcome.runs.size());
       const std::string body =
           has_detail(r) ? fmt::format("<a href=\"{}\">{}</a>", detail_path(col, c), symbol) : symbol;
       out +=
@@ -281,7 +367,7 @@ std::string html(const Matrix& m) {
     }
     out += "</tr>\n";
   }
-  out += "</tbody></table>\n</body></html>\n";
+  out += "</tbody></table>\n" + runs_section(m) + "</body></html>\n";
   return out;
 }
 
@@ -312,13 +398,14 @@ std::optional<std::string> write_readme_summary(const Matrix& m, const std::stri
     return fmt::format("{}: no {} ... {} lines to replace", file, begin, end);
   std::string table = begin +
                       "\n| backend | runtime | profile | pass | fail | unsupported | expected-fail | "
-                      "unexpected-pass | error |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n";
+                      "unexpected-pass | error | unstable | undecided |\n"
+                      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& col : m.backends) {
     const auto c = column_counts(col);
-    table += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", col.spec,
+    table += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", col.spec,
                          col.runtime.empty() ? "unavailable" : col.runtime, col.profile, c.at("pass"),
                          c.at("fail"), c.at("unsupported"), c.at("expected-fail"), c.at("unexpected-pass"),
-                         c.at("error"));
+                         c.at("error"), c.at("unstable"), c.at("undecided"));
   }
   const std::string updated = text.substr(0, b) + table + text.substr(e);
   if (!write_text(file, updated)) return "cannot write " + file;

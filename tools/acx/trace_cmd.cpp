@@ -49,7 +49,8 @@ int cmd_compare(const std::string& expected_file, const std::string& observed_fi
   return kExitOk;
 }
 
-int cmd_verify(const std::string& file, const std::string& trace_file, const std::string& profile_name) {
+int cmd_verify(const std::string& file, const std::string& trace_file, const std::string& profile_name,
+               std::size_t search_budget) {
   auto s = parse_or_report(file);
   if (!s) return kExitBadInput;
   auto profile = model_profile_or_report(profile_name);
@@ -57,7 +58,9 @@ int cmd_verify(const std::string& file, const std::string& trace_file, const std
   auto read = read_trace_or_report(trace_file);
   if (!read) return kExitBadInput;
   const auto observed = trace::canonicalize(*read);
-  const model::MatchResult m = model::match(*s, *profile, observed.events);
+  model::SearchLimits limits;
+  limits.max_runs = search_budget;
+  const model::MatchResult m = model::match(*s, *profile, observed.events, {}, limits);
   switch (m.outcome) {
     case model::MatchOutcome::Match:
       fmt::print("{}: the trace is one the model allows ({} events, profile {})\n", trace_file,
@@ -66,11 +69,21 @@ int cmd_verify(const std::string& file, const std::string& trace_file, const std
     case model::MatchOutcome::BadScenario:
       fmt::print(stderr, "acx: {}: {}\n", file, model::describe(m.status));
       return kExitBadInput;
-    default:
+    case model::MatchOutcome::SearchLimit:
+      // Not a divergence: the executions left unsearched may hold the trace.
+      fmt::print(
+          "{}: undecided: no match within {} model executions (the search budget, --search-budget); "
+          "deepest attempt:\n",
+          trace_file, m.runs);
+      if (m.divergence)
+        fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
+      return kExitUndecided;
+    case model::MatchOutcome::Divergence:
       if (m.divergence)
         fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
       return kExitDivergence;
   }
+  return kExitDivergence;
 }
 
 }  // namespace
@@ -89,6 +102,7 @@ Command add_compare(CLI::App& app) {
 Command add_verify(CLI::App& app) {
   struct Options {
     std::string file, trace, profile;
+    std::size_t search_budget = model::SearchLimits{}.max_runs;
   };
   auto o = std::make_shared<Options>();
   auto* verify =
@@ -96,7 +110,8 @@ Command add_verify(CLI::App& app) {
   verify->add_option("FILE", o->file, "Scenario file (.acx)")->required();
   verify->add_option("TRACE", o->trace, "Observed trace (JSON Lines)")->required();
   verify->add_option("--profile", o->profile, "Profile name or path; default node-20");
-  return {verify, [o] { return cmd_verify(o->file, o->trace, o->profile); }};
+  add_search_budget_option(*verify, o->search_budget);
+  return {verify, [o] { return cmd_verify(o->file, o->trace, o->profile, o->search_budget); }};
 }
 
 }  // namespace acx::cli

@@ -8,9 +8,27 @@
 
 namespace acx::judge {
 
+const char* verdict_name(Judgement::Kind kind) {
+  switch (kind) {
+    case Judgement::Kind::Pass:
+      return "pass";
+    case Judgement::Kind::Fail:
+      return "fail";
+    case Judgement::Kind::Undecided:
+      return "undecided";
+    case Judgement::Kind::Unsupported:
+      return "unsupported";
+    case Judgement::Kind::Invalid:
+      return "invalid";
+    case Judgement::Kind::BackendFailure:
+      return "backend failure";
+  }
+  return "?";
+}
+
 Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
                 const std::string& source, const model::RunOptions& options,
-                std::optional<std::size_t> max_choice_points) {
+                std::optional<std::size_t> max_choice_points, std::size_t search_budget) {
   Judgement out;
   const model::Comparability comparable = model::comparability(s, profile);
   out.projection = comparable.projection;
@@ -60,12 +78,14 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
       }
     }
     out.kind = Judgement::Kind::BackendFailure;
+    out.failure = failure->kind;
     out.report = failure->message;
     if (!failure->detail.empty()) out.report += "\n  stderr: " + failure->detail;
     return out;
   }
   out.observed = trace::canonicalize(std::get<trace::Trace>(result));
   model::SearchLimits limits;
+  limits.max_runs = search_budget;
   limits.projection = comparable.projection;
   const model::MatchResult m =
       model::match(s, profile, trace::project(out.observed->events, comparable.projection), options, limits);
@@ -77,14 +97,21 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
       out.report = fmt::format("{}: {}", source, model::describe(m.status));
       return out;
     case model::MatchOutcome::SearchLimit:
+      // Not a Fail: the executions left unsearched may hold the observed trace.
+      out.kind = Judgement::Kind::Undecided;
+      out.divergence = m.divergence;
+      out.report = fmt::format(
+          "no match within {} model executions (the search budget, --search-budget); "
+          "the search gave up undecided. Deepest attempt:\n",
+          m.runs);
+      if (m.divergence)
+        out.report += trace::format_divergence(*m.divergence, "model " + profile.name, backend.name());
+      return out;
     case model::MatchOutcome::Divergence:
       out.kind = Judgement::Kind::Fail;
       out.divergence = m.divergence;
-      out.report = m.outcome == model::MatchOutcome::SearchLimit
-                       ? fmt::format("no match within {} model executions; deepest attempt:\n", m.runs)
-                       : std::string();
       if (m.divergence)
-        out.report += trace::format_divergence(*m.divergence, "model " + profile.name, backend.name());
+        out.report = trace::format_divergence(*m.divergence, "model " + profile.name, backend.name());
       return out;
   }
   return out;

@@ -19,7 +19,8 @@ namespace acx::judge {
 struct Judgement {
   enum class Kind {
     Pass,            ///< The model allows the observed trace.
-    Fail,            ///< It does not (or no match within the search limit).
+    Fail,            ///< It does not: the search went through every allowed execution.
+    Undecided,       ///< The search gave up (its budget of model executions ran out) before deciding.
     Unsupported,     ///< The program needs capabilities the profile lacks.
     Invalid,         ///< The model cannot run the program (step limit, unbound name).
     BackendFailure,  ///< The backend produced no trace.
@@ -29,15 +30,26 @@ struct Judgement {
   trace::Projection projection = trace::Projection::Full;
   std::optional<trace::Trace> observed;  ///< Canonical, as the backend printed it.
   std::optional<trace::Divergence> divergence;
+  /// BackendFailure: how the backend failed (a timeout is worth running again; a crash is not).
+  std::optional<backends::BackendFailure::Kind> failure;
 };
+
+/// "pass", "fail", "undecided", "unsupported", "invalid", "backend failure".
+const char* verdict_name(Judgement::Kind kind);
+
+/// Model executions the search for a matching one may take before the verdict is Undecided
+/// (model::SearchLimits::max_runs; `--search-budget` of check, verify, conformance and stress).
+inline constexpr std::size_t kDefaultSearchBudget = model::SearchLimits{}.max_runs;
 
 /// Runs `s` on `backend` and searches the model's executions under `profile` for the observed trace
 /// (or its stores projection, `capabilities.projection`).
 /// `max_choice_points` (random programs): a program with more choice points in its first model
-/// execution is Invalid, not judged.
+/// execution is Invalid, not judged. `search_budget`: model executions searched before giving up
+/// (Undecided, never a Fail: the observed trace may be one of the executions not searched).
 Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
                 const std::string& source, const model::RunOptions& options = {},
-                std::optional<std::size_t> max_choice_points = std::nullopt);
+                std::optional<std::size_t> max_choice_points = std::nullopt,
+                std::size_t search_budget = kDefaultSearchBudget);
 
 /// The choice points random programs may have (2^14 orders stay under the search's default limit).
 inline constexpr std::size_t kRandomProgramChoicePoints = 14;

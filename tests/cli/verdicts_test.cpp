@@ -1,0 +1,357 @@
+// Honest verdicts on fake backends: a search that runs out of its budget is undecided (never a
+// fail), a case that passes on one run and fails on another is unstable (never a pass or a fail),
+// acx stress groups what the model does not allow by the trace observed, and every report format
+// shows the new kinds.
+#define BOOST_TEST_MODULE verdicts
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "acx/judge/judge.h"
+#include "acx/model/search.h"
+#include "acx/scenario/parser.h"
+#include "check.h"
+#include "conformance.h"
+#include "exit_codes.h"
+#include "report.h"
+#include "stress.h"
+#include "test_backend.h"
+
+using namespace acx;
+using testing::runtime_trace;
+using testing::ScriptedBackend;
+using Kind = cli::CaseOutcome::Kind;
+
+namespace {
+
+const std::string kChoices = ACX_SOURCE_DIR "/conformance/cases/loop/timeout-vs-immediate.acx";
+const std::string kChain = ACX_SOURCE_DIR "/conformance/cases/promises/chain-triggers.acx";
+
+model::Profile node20() {
+  return std::get<model::Profile>(model::load_profile("node-20", ACX_SOURCE_DIR "/models"));
+}
+
+scenario::Scenario parse(const std::string& file) {
+  auto parsed = scenario::parse_file(file);
+  BOOST_REQUIRE(parsed.ok());
+  return parsed.scenario();
+}
+
+/// The model's first trace of a case: a trace it allows.
+trace::Trace allowed(const std::string& file) {
+  return runtime_trace(model::predict(parse(file), node20()).events);
+}
+
+/// An allowed trace of kChoices that is not the model's first execution: with a search budget of
+/// one execution the search cannot reach it.
+trace::Trace allowed_but_not_first() {
+  const auto s = parse(kChoices);
+  const model::Enumeration all = model::enumerate(s, node20());
+  BOOST_REQUIRE(all.traces.size() >= 2);
+  return runtime_trace(all.traces.back());
+}
+
+/// A trace the model does not allow: the case's first trace with one observation relabelled.
+trace::Trace divergent(const std::string& file, const std::string& label = "not what ran") {
+  trace::Trace t = allowed(file);
+  for (auto& e : t.events)
+    if (e.kind == trace::EventKind::Observe) {
+      e.label = label;
+      break;
+    }
+  return t;
+}
+
+backends::BackendFailure timeout() {
+  return {backends::BackendFailure::Kind::TimedOut, "no result within 500 ms; killed", ""};
+}
+
+std::string read(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+// --- undecided ---------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_search_that_runs_out_of_its_budget_is_undecided_not_a_fail) {
+  ScriptedBackend backend({allowed_but_not_first()});
+  const auto s = parse(kChoices);
+  const judge::Judgement tight = judge::judge(s, backend, node20(), "case", {}, std::nullopt, 1);
+  BOOST_TEST(std::string(judge::verdict_name(tight.kind)) == "undecided");
+  BOOST_TEST(contains(tight.report, "no match within 1 model executions"), tight.report);
+  // The same trace with the default budget: the model allows it.
+  const judge::Judgement full = judge::judge(s, backend, node20(), "case");
+  BOOST_TEST(std::string(judge::verdict_name(full.kind)) == "pass", full.report);
+}
+
+BOOST_AUTO_TEST_CASE(a_divergence_within_the_budget_is_still_a_fail) {
+  ScriptedBackend backend({divergent(kChoices)});
+  const judge::Judgement j = judge::judge(parse(kChoices), backend, node20(), "case");
+  BOOST_TEST(std::string(judge::verdict_name(j.kind)) == "fail");
+  BOOST_TEST(contains(j.report, "first divergence"), j.report);
+}
+
+BOOST_AUTO_TEST_CASE(check_case_takes_the_search_budget) {
+  ScriptedBackend backend({allowed_but_not_first()});
+  BOOST_TEST((cli::check_case(kChoices, backend, node20(), {}, 1).kind == Kind::Undecided));
+  BOOST_TEST((cli::check_case(kChoices, backend, node20(), {}).kind == Kind::Pass));
+}
+
+// --- unstable ----------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_case_that_fails_then_passes_is_unstable_with_its_counts) {
+  ScriptedBackend backend({divergent(kChain), allowed(kChain)});
+  const auto outcome =
+      cli::check_case_runs(kChain, backend, node20(), {}, judge::kDefaultSearchBudget, {3, false});
+  BOOST_TEST((outcome.kind == Kind::Unstable), outcome.report);
+  BOOST_TEST(backend.runs() == 4u);
+  BOOST_TEST(outcome.runs.size() == 4u);
+  BOOST_TEST(outcome.passed_runs() == 2u);
+  BOOST_TEST(contains(outcome.report, "2 of 4 runs passed"), outcome.report);
+  // The failing runs' first-divergence report, once: run 3 failed the same way as run 1.
+  BOOST_TEST(contains(outcome.report, "run 1 (FAIL):"), outcome.report);
+  BOOST_TEST(contains(outcome.report, "run 3: the same report as run 1"), outcome.report);
+  BOOST_TEST(contains(outcome.report, "first divergence"), outcome.report);
+  BOOST_TEST((cli::classify(outcome, false) == cli::Cell::Unstable));
+}
+
+BOOST_AUTO_TEST_CASE(without_reruns_the_first_run_is_the_verdict) {
+  ScriptedBackend backend({divergent(kChain), allowed(kChain)});
+  const auto outcome =
+      cli::check_case_runs(kChain, backend, node20(), {}, judge::kDefaultSearchBudget, {0, false});
+  BOOST_TEST((outcome.kind == Kind::Fail));
+  BOOST_TEST(backend.runs() == 1u);
+  BOOST_TEST(outcome.runs.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_case_that_fails_every_run_stays_a_fail_with_the_count) {
+  ScriptedBackend backend({divergent(kChain)});
+  const auto outcome =
+      cli::check_case_runs(kChain, backend, node20(), {}, judge::kDefaultSearchBudget, {3, false});
+  BOOST_TEST((outcome.kind == Kind::Fail));
+  BOOST_TEST(contains(outcome.report, "0 of 4 runs passed"), outcome.report);
+  BOOST_TEST((cli::classify(outcome, false) == cli::Cell::Fail));
+}
+
+BOOST_AUTO_TEST_CASE(a_pass_is_not_run_again_unless_the_case_is_expected_to_fail) {
+  ScriptedBackend passing({allowed(kChain), divergent(kChain)});
+  const auto plain =
+      cli::check_case_runs(kChain, passing, node20(), {}, judge::kDefaultSearchBudget, {3, false});
+  BOOST_TEST((plain.kind == Kind::Pass));
+  BOOST_TEST(passing.runs() == 1u);
+  // Expected to fail, it passed first and failed on a rerun: a flake, not a fixed runtime.
+  ScriptedBackend flaky({allowed(kChain), divergent(kChain)});
+  const auto expected =
+      cli::check_case_runs(kChain, flaky, node20(), {}, judge::kDefaultSearchBudget, {3, true});
+  BOOST_TEST((expected.kind == Kind::Unstable));
+  BOOST_TEST((cli::classify(expected, true) == cli::Cell::ExpectedFail));
+  // Passing every run, it is an unexpected pass.
+  ScriptedBackend fixed({allowed(kChain)});
+  const auto stale =
+      cli::check_case_runs(kChain, fixed, node20(), {}, judge::kDefaultSearchBudget, {3, true});
+  BOOST_TEST((stale.kind == Kind::Pass));
+  BOOST_TEST(fixed.runs() == 4u);
+  BOOST_TEST((cli::classify(stale, true) == cli::Cell::UnexpectedPass));
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_is_run_again_and_a_later_pass_makes_it_unstable) {
+  ScriptedBackend backend({timeout(), allowed(kChain)});
+  const auto outcome =
+      cli::check_case_runs(kChain, backend, node20(), {}, judge::kDefaultSearchBudget, {1, false});
+  BOOST_TEST((outcome.kind == Kind::Unstable), outcome.report);
+  BOOST_TEST(outcome.runs.front().timed_out);
+  // A crash is the runtime's answer: not run again.
+  ScriptedBackend crash({backends::BackendFailure{backends::BackendFailure::Kind::Crashed, "exit 139", ""}});
+  const auto crashed =
+      cli::check_case_runs(kChain, crash, node20(), {}, judge::kDefaultSearchBudget, {3, false});
+  BOOST_TEST((crashed.kind == Kind::BackendFailure));
+  BOOST_TEST(crash.runs() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(passes_and_undecided_runs_without_a_fail_stay_undecided) {
+  // An undecided run is no divergence: nothing shows the runtime unstable.
+  ScriptedBackend backend({allowed_but_not_first(), allowed(kChoices)});
+  const auto outcome = cli::check_case_runs(kChoices, backend, node20(), {}, 1, {3, false});
+  BOOST_TEST((outcome.kind == Kind::Undecided), outcome.report);
+  BOOST_TEST(outcome.passed_runs() == 2u);
+  BOOST_TEST((cli::classify(outcome, false) == cli::Cell::Undecided));
+  BOOST_TEST((cli::classify(outcome, true) == cli::Cell::Undecided));
+}
+
+// --- stress ------------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(stress_groups_divergent_runs_by_their_trace_with_counts) {
+  ScriptedBackend backend({allowed(kChain), divergent(kChain, "a"), divergent(kChain, "a"),
+                           divergent(kChain, "b"), allowed(kChain)});
+  const cli::StressResult r = cli::stress_case(kChain, backend, node20(), 10, judge::kDefaultSearchBudget);
+  BOOST_TEST(r.id == "promises/chain-triggers");
+  BOOST_TEST(r.runs == 10u);
+  BOOST_TEST(r.passed == 4u);
+  BOOST_TEST(r.failed == 6u);
+  BOOST_TEST(r.allowed_traces == 1u);
+  BOOST_REQUIRE(r.divergent.size() == 2u);
+  BOOST_TEST(r.divergent[0].runs == (std::vector<std::size_t>{2, 3, 7, 8}));
+  BOOST_TEST(contains(r.divergent[0].trace, "\"label\":\"a\""), r.divergent[0].trace);
+  BOOST_TEST(contains(r.divergent[0].report, "first divergence"), r.divergent[0].report);
+  BOOST_TEST(r.divergent[1].runs == (std::vector<std::size_t>{4, 9}));
+  BOOST_TEST(cli::stress_exit_code({r}) == cli::kExitDivergence);
+}
+
+BOOST_AUTO_TEST_CASE(stress_exit_codes) {
+  ScriptedBackend passing({allowed(kChain)});
+  const auto ok = cli::stress_case(kChain, passing, node20(), 3, judge::kDefaultSearchBudget);
+  BOOST_TEST(ok.passed == 3u);
+  BOOST_TEST(cli::stress_exit_code({ok}) == cli::kExitOk);
+
+  ScriptedBackend unsure({allowed_but_not_first()});
+  const auto undecided = cli::stress_case(kChoices, unsure, node20(), 3, 1);
+  BOOST_TEST(undecided.undecided == 3u);
+  BOOST_TEST(undecided.undecided_traces.size() == 1u);
+  BOOST_TEST(cli::stress_exit_code({ok, undecided}) == cli::kExitUndecided);
+
+  ScriptedBackend hanging({timeout(), allowed(kChain)});
+  const auto failures = cli::stress_case(kChain, hanging, node20(), 4, judge::kDefaultSearchBudget);
+  BOOST_TEST(failures.backend_failures == 2u);
+  BOOST_TEST(failures.failures.size() == 1u);
+  BOOST_TEST(cli::stress_exit_code({undecided, failures}) == cli::kExitBackendFailure);
+
+  // A divergence is what stress hunts: a backend failure does not hide it.
+  ScriptedBackend diverging({divergent(kChain)});
+  const auto diverged = cli::stress_case(kChain, diverging, node20(), 1, judge::kDefaultSearchBudget);
+  BOOST_TEST(cli::stress_exit_code({failures, diverged, undecided}) == cli::kExitDivergence);
+
+  const auto bad = cli::stress_case("/nonexistent.acx", passing, node20(), 1, judge::kDefaultSearchBudget);
+  BOOST_TEST(!bad.bad_input.empty());
+  BOOST_TEST(cli::stress_exit_code({diverged, bad}) == cli::kExitBadInput);
+}
+
+namespace {
+
+/// The state letter of /proc/PID/stat ('R', 'S', 'Z', ...), or 0 when there is no such process.
+char process_state(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  return close == std::string::npos || close + 2 >= text.size() ? 0 : text[close + 2];
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(cpu_load_spins_while_it_lives_and_is_gone_after) {
+  std::vector<pid_t> pids;
+  {
+    const cli::CpuLoad load(2);
+    BOOST_TEST(load.error().empty());
+    pids = load.pids();
+    BOOST_REQUIRE(pids.size() == 2u);
+    for (pid_t p : pids) {
+      // Busy: running or runnable, never asleep, within a moment of starting.
+      char state = 0;
+      for (int k = 0; k < 50 && state != 'R'; ++k) {
+        state = process_state(p);
+        if (state != 'R') std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      BOOST_TEST(state == 'R');
+    }
+  }
+  for (pid_t p : pids) BOOST_TEST(process_state(p) == 0);  // killed and reaped
+}
+
+// --- report formats ----------------------------------------------------------------------------
+
+namespace {
+
+cli::CellResult cell_of(cli::CaseOutcome outcome,
+                        std::optional<cli::Expectation> expectation = std::nullopt) {
+  cli::CellResult r;
+  r.cell = cli::classify(outcome, expectation.has_value());
+  r.outcome = std::move(outcome);
+  r.expectation = std::move(expectation);
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_report_format_shows_unstable_and_undecided_cells) {
+  ScriptedBackend alternating({divergent(kChain), allowed(kChain)});
+  ScriptedBackend unsure({allowed_but_not_first()});
+  ScriptedBackend flaky({divergent(kChain), allowed(kChain)});
+  cli::Matrix m;
+  m.cases = {{"promises/chain-triggers", kChain, "chain", {"promise.trigger"}},
+             {"loop/timeout-vs-immediate", kChoices, "choices", {"loop.check"}}};
+  cli::BackendColumn col{"scripted", "v20.0.0", "node-20", "", {}};
+  col.cells.push_back(cell_of(
+      cli::check_case_runs(kChain, alternating, node20(), {}, judge::kDefaultSearchBudget, {3, false})));
+  col.cells.push_back(cell_of(cli::check_case_runs(kChoices, unsure, node20(), {}, 1, {3, false})));
+  cli::BackendColumn expected{"flaky", "v20.0.0", "node-20", "", {}};
+  expected.cells.push_back(
+      cell_of(cli::check_case_runs(kChain, flaky, node20(), {}, judge::kDefaultSearchBudget, {3, true}),
+              cli::Expectation{"a known race", "https://example.invalid/race", "expectations/flaky:1"}));
+  expected.cells.push_back(cell_of(cli::check_case(kChoices, unsure, node20(), {})));
+  m.backends = {col, expected};
+  BOOST_TEST((col.cells[0].cell == cli::Cell::Unstable));
+  BOOST_TEST((col.cells[1].cell == cli::Cell::Undecided));
+  BOOST_TEST((expected.cells[0].cell == cli::Cell::ExpectedFail));
+
+  const auto counts = cli::column_counts(col);
+  BOOST_TEST(counts.at("unstable") == 1u);
+  BOOST_TEST(counts.at("undecided") == 1u);
+
+  const auto dir = std::filesystem::temp_directory_path() / "acx-verdicts-report";
+  std::filesystem::remove_all(dir);
+  BOOST_REQUIRE(!cli::write_report(m, dir.string()));
+
+  const auto json = nlohmann::json::parse(read(dir / "report.json"));
+  BOOST_TEST(json["format"] == "acx-conformance-report/2");
+  BOOST_TEST(json["all_cells_accounted"] == false);
+  const auto& unstable = json["backends"][0]["cells"][0];
+  BOOST_TEST(unstable["cell"] == "unstable");
+  BOOST_TEST(unstable["passed_runs"] == 2);
+  BOOST_REQUIRE(unstable["runs"].size() == 4u);
+  BOOST_TEST(unstable["runs"][0]["verdict"] == "fail");
+  BOOST_TEST(contains(unstable["runs"][0]["report"].get<std::string>(), "first divergence"));
+  BOOST_TEST(unstable["runs"][1]["verdict"] == "pass");
+  BOOST_TEST(json["backends"][0]["cells"][1]["cell"] == "undecided");
+  BOOST_TEST(json["backends"][0]["counts"]["unstable"] == 1);
+  BOOST_TEST(json["backends"][1]["cells"][0]["cell"] == "expected-fail");
+  BOOST_TEST(json["backends"][1]["cells"][0]["passed_runs"] == 2);
+
+  const std::string junit = read(dir / "junit.xml");
+  BOOST_TEST(contains(junit, "<testsuite name=\"scripted\" tests=\"2\" failures=\"1\" errors=\"1\""), junit);
+  BOOST_TEST(contains(junit, "<failure message=\"unstable: 2 of 4 runs passed\">"), junit);
+  BOOST_TEST(contains(junit, "<error message=\"undecided: the model's search ran out of its budget\">"),
+             junit);
+  BOOST_TEST(
+      contains(junit, "expected failure: a known race (https://example.invalid/race); 2 of 4 runs passed"),
+      junit);
+
+  const std::string html = read(dir / "index.html");
+  BOOST_TEST(contains(html, "<td class=\"cell unstable\" title=\"unstable; 2 of 4 runs passed\">"), html);
+  BOOST_TEST(contains(html, "<td class=\"cell undecided\""), html);
+  BOOST_TEST(contains(html, "<h2>Cells run more than once</h2>"), html);
+  BOOST_TEST(contains(html, "first divergence"), html);  // the failing runs' reports, inline
+
+  const std::string detail = read(dir / "cells/scripted/promises~chain-triggers.txt");
+  BOOST_TEST(contains(detail, "2 of 4 runs passed"), detail);
+
+  const auto readme = dir / "README.md";
+  std::ofstream(readme)
+      << "before\n<!-- conformance-summary:begin -->\nold\n<!-- conformance-summary:end -->\n";
+  BOOST_REQUIRE(!cli::write_readme_summary(m, readme.string()));
+  const std::string table = read(readme);
+  BOOST_TEST(contains(table, "| error | unstable | undecided |"), table);
+  BOOST_TEST(contains(table, "| `scripted` | v20.0.0 | node-20 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 1 |"), table);
+}
