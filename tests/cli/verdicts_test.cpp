@@ -340,8 +340,9 @@ BOOST_AUTO_TEST_CASE(every_report_format_shows_unstable_and_undecided_cells) {
 
   const std::string html = read(dir / "index.html");
   BOOST_TEST(contains(html, "<td class=\"cell unstable\" title=\"unstable; 2 of 4 runs passed\">"), html);
+  BOOST_TEST(contains(html, "~<small>2/4</small>"), html);
   BOOST_TEST(contains(html, "<td class=\"cell undecided\""), html);
-  BOOST_TEST(contains(html, "<h2>Cells run more than once</h2>"), html);
+  BOOST_TEST(contains(html, "<h2>Unstable and undecided cells</h2>"), html);
   BOOST_TEST(contains(html, "first divergence"), html);  // the failing runs' reports, inline
 
   const std::string detail = read(dir / "cells/scripted/promises~chain-triggers.txt");

@@ -88,6 +88,12 @@ std::string run_counts(const CellResult& r) {
   return fmt::format("{} of {} runs passed", r.outcome.passed_runs(), r.outcome.runs.size());
 }
 
+/// Whether some runs of the cell passed and some did not.
+bool mixed_runs(const CellResult& r) {
+  const std::size_t passed = r.outcome.passed_runs();
+  return !r.outcome.runs.empty() && passed > 0 && passed < r.outcome.runs.size();
+}
+
 bool all_accounted(const Matrix& m) {
   for (const auto& col : m.backends)
     for (const auto& r : col.cells)
@@ -261,14 +267,14 @@ Cell worst(const std::vector<Cell>& cells) {
   return Cell::Unsupported;
 }
 
-/// The cells that ran more than once and did not pass every run (unstable, undecided, an expected
-/// failure that passed on some run), each with the reports of its runs: where a flake hunt starts.
+/// The cells whose runs did not all agree (unstable, an expected failure that passed on some run)
+/// and the undecided ones, each with the reports of its runs: where a flake hunt starts.
 std::string runs_section(const Matrix& m) {
   std::string items;
   for (const auto& col : m.backends)
     for (std::size_t i = 0; i < col.cells.size(); ++i) {
       const auto& r = col.cells[i];
-      if (r.outcome.runs.empty() || r.cell == Cell::Pass || r.cell == Cell::UnexpectedPass) continue;
+      if (r.outcome.runs.empty() || (!mixed_runs(r) && r.cell != Cell::Undecided)) continue;
       items += fmt::format(
           "<details id=\"runs-{}-{}\"><summary><span class=\"{}\">{}</span> {} on <code>{}</code>: "
           "{}</summary>"
@@ -278,7 +284,7 @@ std::string runs_section(const Matrix& m) {
           xml_escape(r.outcome.report));
     }
   if (items.empty()) return {};
-  return "<h2>Cells run more than once</h2>\n<div id=\"runs\">\n" + items + "</div>\n";
+  return "<h2>Unstable and undecided cells</h2>\n<div id=\"runs\">\n" + items + "</div>\n";
 }
 
 std::string html(const Matrix& m) {
@@ -355,11 +361,10 @@ std::string html(const Matrix& m) {
       else if (r.outcome.projection == trace::Projection::Stores && r.cell == Cell::Pass)
         tip += " (stores only)";
       if (!r.outcome.runs.empty()) tip += "; " + run_counts(r);
-      // A cell that ran more than once shows how many runs passed.
-      const std::string symbol = r.outcome.runs.empty()
-                                     ? std::string(cell_symbol(r.cell))
-                                     : fmt::format("{}<small>{}/{}</small>", cell_symbol(r.cell),
-                                                   r.outcome.passed_runs(), r.outcome.runs.size());
+      // A cell whose runs disagreed shows how many passed.
+      const std::string symbol = mixed_runs(r) ? fmt::format("{}<small>{}/{}</small>", cell_symbol(r.cell),
+                                                             r.outcome.passed_runs(), r.outcome.runs.size())
+                                               : std::string(cell_symbol(r.cell));
       const std::string body =
           has_detail(r) ? fmt::format("<a href=\"{}\">{}</a>", detail_path(col, c), symbol) : symbol;
       out +=
