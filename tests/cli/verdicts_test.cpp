@@ -7,11 +7,13 @@
 
 #include <signal.h>
 
+#include <fmt/format.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "acx/judge/judge.h"
@@ -49,13 +51,43 @@ trace::Trace allowed(const std::string& file) {
   return runtime_trace(model::predict(parse(file), node20()).events);
 }
 
-/// An allowed trace of kChoices that is not the model's first execution: with a search budget of
-/// one execution the search cannot reach it.
+/// Two traces kChoices allows and a search budget that decides the first (`reached`) but runs
+/// out before the second (`beyond`). Found by trying budgets, so that the tests do not depend on
+/// the order in which the search visits the choices.
+struct BudgetSplit {
+  trace::Trace reached;
+  trace::Trace beyond;
+  std::size_t budget = 0;
+};
+
+const BudgetSplit& budget_split() {
+  static const BudgetSplit split = [] {
+    const auto s = parse(kChoices);
+    const model::Enumeration all = model::enumerate(s, node20());
+    BOOST_REQUIRE(all.traces.size() >= 2);
+    for (std::size_t budget = 1; budget <= 64; ++budget) {
+      std::optional<trace::Trace> reached;
+      std::optional<trace::Trace> beyond;
+      for (const auto& events : all.traces) {
+        ScriptedBackend backend({runtime_trace(events)});
+        const auto j = judge::judge(s, backend, node20(), "case", {}, std::nullopt, budget);
+        const std::string verdict = judge::verdict_name(j.kind);
+        if (verdict == "pass") reached = runtime_trace(events);
+        if (verdict == "undecided") beyond = runtime_trace(events);
+      }
+      if (reached && beyond) return BudgetSplit{*reached, *beyond, budget};
+    }
+    BOOST_FAIL("no search budget decides one allowed trace of " + kChoices + " and not another");
+    return BudgetSplit{};
+  }();
+  return split;
+}
+
 trace::Trace allowed_but_not_first() {
-  const auto s = parse(kChoices);
-  const model::Enumeration all = model::enumerate(s, node20());
-  BOOST_REQUIRE(all.traces.size() >= 2);
-  return runtime_trace(all.traces.back());
+  return budget_split().beyond;
+}
+std::size_t tight_budget() {
+  return budget_split().budget;
 }
 
 /// A trace the model does not allow: the case's first trace with one observation relabelled.
@@ -89,9 +121,10 @@ bool contains(const std::string& text, const std::string& part) {
 BOOST_AUTO_TEST_CASE(a_search_that_runs_out_of_its_budget_is_undecided_not_a_fail) {
   ScriptedBackend backend({allowed_but_not_first()});
   const auto s = parse(kChoices);
-  const judge::Judgement tight = judge::judge(s, backend, node20(), "case", {}, std::nullopt, 1);
+  const judge::Judgement tight = judge::judge(s, backend, node20(), "case", {}, std::nullopt, tight_budget());
   BOOST_TEST(std::string(judge::verdict_name(tight.kind)) == "undecided");
-  BOOST_TEST(contains(tight.report, "no match within 1 model executions"), tight.report);
+  BOOST_TEST(contains(tight.report, fmt::format("no match within {} model executions", tight_budget())),
+             tight.report);
   // The same trace with the default budget: the model allows it.
   const judge::Judgement full = judge::judge(s, backend, node20(), "case");
   BOOST_TEST(std::string(judge::verdict_name(full.kind)) == "pass", full.report);
@@ -106,7 +139,7 @@ BOOST_AUTO_TEST_CASE(a_divergence_within_the_budget_is_still_a_fail) {
 
 BOOST_AUTO_TEST_CASE(check_case_takes_the_search_budget) {
   ScriptedBackend backend({allowed_but_not_first()});
-  BOOST_TEST((cli::check_case(kChoices, backend, node20(), {}, 1).kind == Kind::Undecided));
+  BOOST_TEST((cli::check_case(kChoices, backend, node20(), {}, tight_budget()).kind == Kind::Undecided));
   BOOST_TEST((cli::check_case(kChoices, backend, node20(), {}).kind == Kind::Pass));
 }
 
@@ -183,8 +216,8 @@ BOOST_AUTO_TEST_CASE(a_timeout_is_run_again_and_a_later_pass_makes_it_unstable) 
 
 BOOST_AUTO_TEST_CASE(passes_and_undecided_runs_without_a_fail_stay_undecided) {
   // An undecided run is no divergence: nothing shows the runtime unstable.
-  ScriptedBackend backend({allowed_but_not_first(), allowed(kChoices)});
-  const auto outcome = cli::check_case_runs(kChoices, backend, node20(), {}, 1, {3, false});
+  ScriptedBackend backend({allowed_but_not_first(), budget_split().reached});
+  const auto outcome = cli::check_case_runs(kChoices, backend, node20(), {}, tight_budget(), {3, false});
   BOOST_TEST((outcome.kind == Kind::Undecided), outcome.report);
   BOOST_TEST(outcome.passed_runs() == 2u);
   BOOST_TEST((cli::classify(outcome, false) == cli::Cell::Undecided));
@@ -217,7 +250,7 @@ BOOST_AUTO_TEST_CASE(stress_exit_codes) {
   BOOST_TEST(cli::stress_exit_code({ok}) == cli::kExitOk);
 
   ScriptedBackend unsure({allowed_but_not_first()});
-  const auto undecided = cli::stress_case(kChoices, unsure, node20(), 3, 1);
+  const auto undecided = cli::stress_case(kChoices, unsure, node20(), 3, tight_budget());
   BOOST_TEST(undecided.undecided == 3u);
   BOOST_TEST(undecided.undecided_traces.size() == 1u);
   BOOST_TEST(cli::stress_exit_code({ok, undecided}) == cli::kExitUndecided);
@@ -295,7 +328,8 @@ BOOST_AUTO_TEST_CASE(every_report_format_shows_unstable_and_undecided_cells) {
   cli::BackendColumn col{"scripted", "v20.0.0", "node-20", "", {}};
   col.cells.push_back(cell_of(
       cli::check_case_runs(kChain, alternating, node20(), {}, judge::kDefaultSearchBudget, {3, false})));
-  col.cells.push_back(cell_of(cli::check_case_runs(kChoices, unsure, node20(), {}, 1, {3, false})));
+  col.cells.push_back(
+      cell_of(cli::check_case_runs(kChoices, unsure, node20(), {}, tight_budget(), {3, false})));
   cli::BackendColumn expected{"flaky", "v20.0.0", "node-20", "", {}};
   expected.cells.push_back(
       cell_of(cli::check_case_runs(kChain, flaky, node20(), {}, judge::kDefaultSearchBudget, {3, true}),
