@@ -2,13 +2,15 @@
 // stores live in an immutable frame; resources capture the current frame when they are made and
 // their callbacks run in it (`als.frame.capture`, `als.frame.restore-on-callback`); run and
 // enterWith replace the current frame by a new one.
+#include <utility>
+
 #include "machine_impl.h"
 
 namespace acx::model::detail {
 
 class FrameStorage final : public StorageModel {
  public:
-  explicit FrameStorage(Machine& machine) : m_(&machine), arena_(1) {}
+  explicit FrameStorage(Machine& machine) : m_(&machine) { arena_.emplace_back(); }
   std::unique_ptr<StorageModel> clone() const override { return std::make_unique<FrameStorage>(*this); }
   void attach(Machine& machine) override { m_ = &machine; }
   void hash_into(StateHasher& h) const override {
@@ -23,7 +25,7 @@ class FrameStorage final : public StorageModel {
   }
 
   const Value* get(std::size_t als) override {
-    const Slots& frame = arena_[current_];
+    const Slots& frame = std::as_const(arena_)[current_];
     return als < frame.size() ? frame[als] : nullptr;
   }
   Frame capture() const override { return current_; }
@@ -33,7 +35,7 @@ class FrameStorage final : public StorageModel {
   void on_resource(AsyncId id) override { frames_[static_cast<std::size_t>(id)] = current_; }
   void on_init(AsyncId) override {}
   Frame enter_resource(AsyncId id, bool propagate) override {
-    return swap(propagate ? frames_[static_cast<std::size_t>(id)] : kNoFrame);
+    return swap(propagate ? std::as_const(frames_)[static_cast<std::size_t>(id)] : kNoFrame);
   }
   Frame resource_context(AsyncId id) const override { return frames_[static_cast<std::size_t>(id)]; }
 
@@ -70,7 +72,7 @@ class FrameStorage final : public StorageModel {
  private:
   /// A new frame: the current one with instance `als` set to `store`.
   Frame with(std::size_t als, const Value* store) {
-    Slots next = arena_[current_];
+    Slots next = std::as_const(arena_)[current_];
     if (next.size() < m_->als_.size()) next.resize(m_->als_.size());
     next[als] = store;
     arena_.push_back(std::move(next));
@@ -79,9 +81,9 @@ class FrameStorage final : public StorageModel {
 
   Machine* m_;
   /// Every frame of the run, by Frame (0: no frame, which has no slots).
-  std::vector<Slots> arena_;
+  CowVector<Slots> arena_;
   Frame current_ = kNoFrame;
-  std::vector<Frame> frames_;  ///< By resource id: the frame it captured.
+  CowVector<Frame> frames_;  ///< By resource id: the frame it captured.
 };
 
 std::unique_ptr<StorageModel> make_frame_storage(Machine& machine) {

@@ -43,32 +43,30 @@ struct JobQueue {
 /// it at a choice and follow each option: the loop's position is data, not a C++ call stack.
 struct LoopPosition {
   enum class Stage {
-    Main,        ///< the main script and the drain after it
-    Iteration,   ///< a new iteration of the loop, or the end of the run
-    Timers,      ///< the timers phase (Node >= 11)
-    TimerLists,  ///< the timers phase, one TIMERWRAP list at a time (Node 10, `timer.list-resource`)
-    TimerList,   ///< inside one list's callback (Node 10)
-    Check,       ///< the check phase
-    Finish,      ///< the exit event
+    Main,       ///< the main script and the drain after it
+    Iteration,  ///< a new iteration of the loop, or the end of the run
+    Timers,     ///< the timers phase: which queue of timers runs next (spec/time.md)
+    Queue,      ///< the timers of one queue (a list's listOnTimeout)
+    Check,      ///< the check phase
+    Finish,     ///< the exit event
     Done,
   } stage = Stage::Main;
   /// The choice the run waits for (Choice::None: none).
   enum class Choice {
     None,
-    Timer,     ///< Timers: end the phase (when `stop`) or run one of `timers`
-    List,      ///< TimerLists: end the phase (when `stop`) or run the list of one of `lists`
-    ListNext,  ///< TimerList: the list's next timer is not due yet (0) or runs now (1)
+    Queue,     ///< which queue is the earliest and due (one of `queues`), or, last, none is due
+    TimerDue,  ///< whether the next timer of the queue is due (0) or not yet (1)
   } choice = Choice::None;
-  std::size_t options = 0;              ///< How many options the choice has.
-  std::size_t stop = 0;                 ///< 1 when the first option ends the phase.
-  std::vector<AsyncId> timers;          ///< Choice::Timer: the candidates' ids.
-  std::vector<std::int64_t> lists;      ///< Choice::List: the candidates' durations.
-  std::uint64_t phase_start = 0;        ///< `loop.timers.eligible`: timers created before it can run.
-  bool must_run = false;                ///< `loop.timers.must-run`
-  bool ran = false;                     ///< Some timer ran in this phase.
-  std::vector<std::int64_t> lists_ran;  ///< Node 10: the lists that ran in this phase.
-  std::int64_t list = 0;                ///< Node 10: the list whose callback runs.
-  bool list_first = true;               ///< Node 10: its first timer has not run yet.
+  std::size_t options = 0;            ///< How many options the choice has.
+  std::vector<std::uint64_t> queues;  ///< Choice::Queue: the candidates' serials.
+  bool none_due = false;              ///< Choice::Queue: the last option is that none is due.
+  /// The time timers are due against (`time.phase-clock`): the phase's read, or the latest read.
+  std::optional<std::uint32_t> now;
+  bool must_due = false;     ///< The loop waited for a timer: the first queue is due (`time.wake`).
+  bool ran = false;          ///< Some timer ran in this phase.
+  std::uint64_t queue = 0;   ///< Stage::Queue: the serial of the queue that runs.
+  bool queue_first = false;  ///< Stage::Queue: its first timer is next.
+  std::optional<std::uint32_t> queue_now;  ///< Stage::Queue: the time its timers are due against.
   int exit_code = 0;
   RunStatus status = RunStatus::Completed;
 };

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "cow_vector.h"
 #include "state.h"
 
 namespace acx::model::detail {
@@ -33,13 +34,10 @@ class TraceScope {
   void enter() { ++depth_; }
   void leave() { --depth_; }
 
-  /// The table of scoped ids, kept between runs (the search runs the model many times).
-  std::vector<char>& table() { return scoped_; }
-
  private:
   TraceConsumer* consumer_;
   int depth_ = 0;
-  std::vector<char> scoped_;  ///< By id: the id belongs to the scenario.
+  CowVector<char, 12> scoped_;  ///< By id: the id belongs to the scenario.
 };
 
 /// Scenario code runs for the length of a C++ scope (the harness's callback wrapper).

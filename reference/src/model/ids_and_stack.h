@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cow_vector.h"
 #include "state.h"
 
 namespace acx::model::detail {
@@ -34,7 +35,7 @@ struct ExecFrame {
 struct IdsAndStack {
   AsyncId counter = kModelRootId;
   std::vector<ExecFrame> stack;
-  std::vector<Resource> resources;  ///< By id (ids are dense); 0 is `topLevelResource`.
+  CowVector<Resource> resources;  ///< By id (ids are dense); 0 is `topLevelResource`.
 
   /// `ids.zero`: with no resource on the stack, executionAsyncId() and triggerAsyncId() are 0.
   AsyncId eid() const { return stack.empty() ? 0 : stack.back().eid; }

@@ -39,11 +39,7 @@ Machine::~Machine() {
   // The storage model gives its tables back first (its destructor).
   storage_.reset();
   RunBuffers& b = run_buffers();
-  ids_.resources.clear();
-  trace_.table().clear();
   loop_.jobs.items.clear();
-  b.resources = std::move(ids_.resources);
-  b.scoped = std::move(trace_.table());
   b.jobs = std::move(loop_.jobs.items);
 }
 
@@ -51,11 +47,7 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, TraceConsumer& c
     : scenario_(s), profile_(p), options_(o), trace_(consumer) {
   {
     RunBuffers& b = run_buffers();
-    ids_.resources = std::move(b.resources);
-    trace_.table() = std::move(b.scoped);
     loop_.jobs.items = std::move(b.jobs);
-    ids_.resources.clear();
-    trace_.table().clear();
     loop_.jobs.items.clear();
   }
   if (s.slot_count.index < 0 || !s.declarations.valid) scenario::assign_slots(s);
@@ -94,7 +86,6 @@ Machine::Machine(const scenario::Scenario& s, const Profile& p, TraceConsumer& c
   for (std::size_t h = 0; h < hooks_.all.size(); ++h)
     hooks_.events[h].hook = hooks_.init_events[h].hook = hooks_.all[h].name;
   storage_.reset(make_storage_model(*this, profile_.als_model));
-  ids_.resources.reserve(256);
   grow_tables(kModelRootId);
   resource(kModelRootId) = Resource{"(root)", 0};
 }
@@ -142,17 +133,11 @@ std::size_t Machine::run_stages() {
   switch (std::exchange(pending_choice_, Choice::None)) {
     case Choice::None:
       break;
-    case Choice::Timer:
-      run_chosen_timer(pending_option_);
+    case Choice::Queue:
+      take_queue(pending_option_);
       break;
-    case Choice::List:
-      open_list(pending_option_);
-      break;
-    case Choice::ListNext:
-      if (pending_option_ == 0)
-        close_list();  // not due yet: the list is armed again
-      else
-        run_list_timer();
+    case Choice::TimerDue:
+      take_timer_due(pending_option_);
       break;
   }
   while (pos_.choice == Choice::None) {
@@ -162,7 +147,7 @@ std::size_t Machine::run_stages() {
         pos_.stage = Stage::Iteration;
         break;
       case Stage::Iteration:
-        if (timers_.pending.empty() && loop_.immediates.empty() && loop_.destroy_queue.empty()) {
+        if (!timers_.any_pending() && loop_.immediates.empty() && loop_.destroy_queue.empty()) {
           pos_.stage = Stage::Finish;
           break;
         }
@@ -171,11 +156,8 @@ std::size_t Machine::run_stages() {
       case Stage::Timers:
         if (!timers_step()) end_timers_phase();
         break;
-      case Stage::TimerLists:
-        if (!lists_step()) pos_.stage = Stage::Check;
-        break;
-      case Stage::TimerList:
-        if (!list_step()) pos_.stage = Stage::TimerLists;
+      case Stage::Queue:
+        queue_step();
         break;
       case Stage::Check:
         check_phase();

@@ -62,6 +62,8 @@ class Machine {
   /// goes on from there.
   void choose(std::size_t option);
   RunStatus status() const { return pos_.status; }
+  /// The options of the choice the machine waits at (0: none).
+  std::size_t options_waiting() const { return pos_.choice == LoopPosition::Choice::None ? 0 : pos_.options; }
   /// A copy of the machine, waiting at a choice, that sends its events to `sink`: the search follows
   /// each option of a choice in a copy of its own.
   std::unique_ptr<Machine> fork(TraceConsumer& consumer) const;
@@ -236,21 +238,31 @@ class Machine {
   void set_immediate(const Statement& st);
   void clear_immediate(const Statement& st);
 
-  // ---- timers.cpp (spec/event-loop.md `loop.timers.*`, `timer.*`) ----
+  // ---- timers.cpp (spec/time.md; spec/event-loop.md `loop.timers.*`, `timer.*`) ----
+  /// A clock read (`time.read`): a new variable of the zone after the latest read; `after_wait`: the
+  /// loop waited for a timer since (no stall bound, `time.wake`). Held once, as the latest read.
+  Clock read_clock(bool after_wait);
+  /// Adds to `zone` that the timer starting at `start` is due (or not) at `now`; false: impossible.
+  bool due_bound(Clock start, std::int64_t duration, Clock now, bool due, Zone& zone) const;
+  /// Adds that queue `a` comes before queue `b`; false: impossible.
+  bool earlier(const TimerQueue& a, const TimerQueue& b, Zone& zone) const;
+  bool queue_first_and_due(const TimerQueue& q, Zone& zone) const;
+  TimerQueue* list_of(std::int64_t duration);
+  /// Inserts a timer whose start `start` is held for it.
+  void insert_timer(Timer timer, Clock start, AsyncId timerwrap);
+  void remove_queue(std::uint64_t serial);
+  void hold_now(std::optional<Clock>& slot, Clock clock);
+  void drop_now(std::optional<Clock>& slot);
   void begin_timers_phase();
   /// The timers phase up to its next choice; false when it has ended.
   bool timers_step();
-  void run_chosen_timer(std::size_t option);
-  void end_timers_phase();
+  void take_queue(std::size_t option);
+  void open_list(const TimerQueue& q);
+  bool queue_step();
+  void take_timer_due(std::size_t option);
   void run_timer(const Timer& timer);
-  /// `timer.list-resource`: Node 10's timers phase, one TIMERWRAP list at a time.
-  bool lists_step();
-  void open_list(std::size_t option);
-  bool list_step();
-  void run_list_timer();
-  void close_list();
-  /// Closes the list of `duration` if it has no timer left (its destroy waits for the close callback).
-  void close_list_if_empty(std::int64_t duration);
+  void end_queue();
+  void end_timers_phase();
   void set_timer(const Statement& st);
   void clear_timer(const Statement& st);
 
@@ -278,11 +290,11 @@ class Machine {
   std::optional<Frame> kept_frame_;
   std::optional<Frame> inherited_frame_;  ///< kept_frame_ as the running microtask took it.
 
-  std::vector<std::optional<Bound>> names_;  ///< By slot (scenario::Slot): what each name is bound to.
+  CowVector<std::optional<Bound>> names_;  ///< By slot (scenario::Slot): what each name is bound to.
   std::vector<FunctionState> functions_;
   std::vector<EmitterState> emitters_;
   /// Async functions' activations (a deque: growing never moves them), named by ActivationRef.
-  std::deque<Activation> activations_;
+  CowVector<Activation> activations_;
   std::vector<char> flags_;                 ///< "Already resolved" flags, named by FlagRef.
   std::vector<Combinator> combinators_;     ///< Named by CombinatorRef.
   std::vector<const Activation*> running_;  ///< Activations being stepped, innermost last.
@@ -295,9 +307,7 @@ class Machine {
 /// The big tables of a run, kept per thread between runs: the search and the benchmark run the
 /// model many times, and reusing the storage saves growing it again each time.
 struct RunBuffers {
-  std::vector<Resource> resources;
   std::vector<const Value*> arena;
-  std::vector<char> scoped;
   std::vector<Job> jobs;
 };
 RunBuffers& run_buffers();

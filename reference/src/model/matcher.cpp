@@ -93,16 +93,25 @@ bool Matcher::keep_distinct() {
   return !hypotheses_.empty();
 }
 
+std::uint64_t Matcher::position_signature() const {
+  std::vector<std::size_t> indices;
+  for (const Hypothesis& h : hypotheses_) indices.push_back(h.index);
+  std::sort(indices.begin(), indices.end());
+  StateHasher h;
+  for (auto i : indices) h.add(i);
+  return h.key().low;
+}
+
 void Matcher::hash_into(StateHasher& h) const {
   // Hypotheses in a canonical order: a branch's future does not depend on how they were listed.
   std::vector<StateKey> keys;
   for (const Hypothesis& hyp : hypotheses_) {
     StateHasher one;
     one.add(hyp.index);
-    for (const auto& [raw, canonical] : hyp.rename.names()) {
+    hyp.rename.for_each([&](trace::AsyncId raw, trace::AsyncId canonical) {
       one.add_signed(raw);
       one.add_signed(canonical);
-    }
+    });
     for (const auto& [id, kept] : hyp.fate) {
       one.add_signed(id);
       one.add(kept);

@@ -40,6 +40,8 @@ class Matcher final : public TraceConsumer {
   /// The branch completed: some hypothesis matched every observed event.
   bool finished();
   void hash_into(StateHasher& h) const;
+  /// Where the branch's hypotheses are in the observed trace (equal branches have equal ones).
+  std::uint64_t position_signature() const;
 
  private:
   struct Hypothesis {
@@ -47,7 +49,7 @@ class Matcher final : public TraceConsumer {
     trace::Renamer rename{kModelRootId};  ///< The trace's canonical names so far.
     std::map<trace::AsyncId, bool> fate;  ///< Undecided ids: assumed kept (true) or dropped.
     friend bool operator==(const Hypothesis& a, const Hypothesis& b) {
-      return a.index == b.index && a.rename.names() == b.rename.names() && a.fate == b.fate;
+      return a.index == b.index && a.rename == b.rename && a.fate == b.fate;
     }
   };
   /// The event as hypothesis `h` sees it; false when it differs from the observed trace.

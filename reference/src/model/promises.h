@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cow_vector.h"
 #include "state.h"
 
 namespace acx::model::detail {
@@ -25,7 +26,7 @@ struct ThenableState {
 };
 
 struct Promises {
-  std::deque<PromiseState> all;  ///< A deque: growing never moves the promises (references stay valid).
+  CowVector<PromiseState> all;  ///< Growing never moves the promises (references stay valid).
   std::vector<ThenableState> thenables;
   /// Thenable blocks running now: inside, `t.resolve`/`t.reject` settle `promise` (unless `flag`).
   struct ThenableCall {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "acx/trace/canonical.h"
@@ -157,39 +158,77 @@ MatchResult match(const scenario::Scenario& s, const Profile& p, const std::vect
                   const RunOptions& o, SearchLimits limits) {
   MatchResult out;
   detail::Deepest deepest;
-  std::vector<Branch<detail::Matcher>> stack;
-  {
-    Branch<detail::Matcher> root;
-    root.consumer = std::make_unique<detail::Matcher>(observed, limits.projection, deepest);
-    root.machine = std::make_unique<Machine>(s, p, *root.consumer, o);
-    stack.push_back(std::move(root));
-  }
-  std::unordered_set<StateKey, StateKeyHash> visited;
-  while (!stack.empty()) {
-    if (out.runs == limits.max_runs) {
-      out.outcome = MatchOutcome::SearchLimit;
-      out.divergence = deepest.get();
-      return out;
-    }
+  using MatchBranch = Branch<detail::Matcher>;
+  // Branches waiting at a choice (advanced, keyed, not yet forked), deepest last.
+  std::vector<MatchBranch> stack;
+  // The keys of the states met, by where they are in the observed trace. A state's key (a walk over
+  // the whole state) is taken only where another branch could meet the same state: while other
+  // branches are alive, or where keys were taken before. A lone branch's state can only be met again
+  // by its own descendants, and the run always moves on, so it is not kept: following one ambiguous
+  // timer after another costs no walk over the state.
+  std::unordered_map<std::uint64_t, std::unordered_set<StateKey, StateKeyHash>> visited;
+  std::size_t siblings_left = 0;
+  // Advances a branch by one segment and leaves it on the stack if it waits at a new choice.
+  const auto advance = [&](MatchBranch b) -> std::optional<MatchOutcome> {
     ++out.runs;
-    Branch<detail::Matcher> b = std::move(stack.back());
-    stack.pop_back();
     const std::size_t options = b.machine->advance();
     if (options == 0) {
       const RunStatus status = b.machine->status();
       if (status != RunStatus::Completed && status != RunStatus::Stopped) {
-        out.outcome = MatchOutcome::BadScenario;
         out.status = status;
-        return out;
+        return MatchOutcome::BadScenario;
       }
-      if (status == RunStatus::Completed && b.consumer->finished()) {
-        out.outcome = MatchOutcome::Match;
-        return out;
-      }
-      continue;
+      if (status == RunStatus::Completed && b.consumer->finished()) return MatchOutcome::Match;
+      return std::nullopt;
     }
-    if (!visited.insert(branch_key(b)).second) continue;
-    push_options(stack, std::move(b), options);
+    auto& seen = visited[b.consumer->position_signature()];
+    if (!seen.empty() || !stack.empty() || siblings_left > 0)
+      if (!seen.insert(branch_key(b)).second) return std::nullopt;
+    stack.push_back(std::move(b));
+    return std::nullopt;
+  };
+  {
+    MatchBranch root;
+    root.consumer = std::make_unique<detail::Matcher>(observed, limits.projection, deepest);
+    root.machine = std::make_unique<Machine>(s, p, *root.consumer, o);
+    if (auto done = advance(std::move(root))) {
+      out.outcome = *done;
+      return out;
+    }
+  }
+  while (!stack.empty()) {
+    if (out.runs >= limits.max_runs) {
+      out.outcome = MatchOutcome::SearchLimit;
+      out.divergence = deepest.get();
+      return out;
+    }
+    MatchBranch b = std::move(stack.back());
+    stack.pop_back();
+    // Each option of the choice runs to its own next choice before any is followed further, so that
+    // the options the observed trace rules out at once are gone before they are kept waiting: the
+    // stack holds only what is really ambiguous.
+    const std::size_t options = b.machine->options_waiting();
+    std::vector<MatchBranch> children;
+    for (std::size_t i = 1; i < options; ++i) {
+      MatchBranch c;
+      c.consumer = std::make_unique<detail::Matcher>(*b.consumer);
+      c.machine = b.machine->fork(*c.consumer);
+      c.machine->choose(i);
+      children.push_back(std::move(c));
+    }
+    b.machine->choose(0);
+    children.insert(children.begin(), std::move(b));
+    // The last options first (a timer not due yet, a phase that ends: what an observation rules out
+    // soonest), so that option 0 (the run going on), advanced last, often has no sibling left alive
+    // and needs no key; it ends on top of the stack, explored first.
+    siblings_left = children.size();
+    for (auto c = children.rbegin(); c != children.rend(); ++c) {
+      --siblings_left;
+      if (auto done = advance(std::move(*c))) {
+        out.outcome = *done;
+        return out;
+      }
+    }
   }
   out.outcome = MatchOutcome::Divergence;
   out.divergence = deepest.get();

@@ -110,18 +110,17 @@ void Machine::hash_state(StateHasher& h) const {
   h.add(static_cast<std::uint64_t>(pos_.stage));
   h.add(static_cast<std::uint64_t>(pos_.choice));
   h.add(pos_.options);
-  h.add(pos_.stop);
-  h.add(pos_.timers.size());
-  for (AsyncId id : pos_.timers) h.add_signed(id);
-  h.add(pos_.lists.size());
-  for (auto d : pos_.lists) h.add_signed(d);
-  h.add(pos_.phase_start);
-  h.add(pos_.must_run);
+  h.add(pos_.queues.size());
+  for (auto q : pos_.queues) h.add(q);
+  h.add(pos_.none_due);
+  h.add(pos_.now.has_value());
+  if (pos_.now) h.add(*pos_.now);
+  h.add(pos_.must_due);
   h.add(pos_.ran);
-  h.add(pos_.lists_ran.size());
-  for (auto d : pos_.lists_ran) h.add_signed(d);
-  h.add_signed(pos_.list);
-  h.add(pos_.list_first);
+  h.add(pos_.queue);
+  h.add(pos_.queue_first);
+  h.add(pos_.queue_now.has_value());
+  if (pos_.queue_now) h.add(*pos_.queue_now);
   h.add_signed(pos_.exit_code);
   h.add(static_cast<std::uint64_t>(pos_.status));
   trace_.hash_into(h);
@@ -173,26 +172,38 @@ void Machine::hash_state(StateHasher& h) const {
   h.add(loop_.destroy_queue.size());
   for (AsyncId id : loop_.destroy_queue) h.add_signed(id);
   h.add(static_cast<std::uint64_t>(loop_.interrupted | loop_.zero_after << 1 | loop_.main_drain << 2));
-  // Timers.
-  h.add(timers_.pending.size());
-  for (const Timer& t : timers_.pending) {
-    h.add_signed(t.id);
-    h.add_signed(t.duration);
-    h.add(t.block);
-    h.add(t.created);
-    h.add(t.interval);
+  // Timers and the clock.
+  h.add(timers_.queues.size());
+  for (const TimerQueue& q : timers_.queues) {
+    h.add(q.serial);
+    h.add_signed(q.duration);
+    h.add(q.expiry);
+    h.add(q.order);
+    h.add_signed(q.timerwrap);
+    h.add(q.timers.size());
+    for (const Timer& t : q.timers) {
+      h.add_signed(t.id);
+      h.add_signed(t.duration);
+      h.add(t.block);
+      h.add(t.interval);
+      h.add(t.start.has_value());
+      if (t.start) h.add(*t.start);
+      h.add_signed(t.gap_low);
+      h.add_signed(t.gap_high);
+    }
   }
+  h.add(timers_.next_order);
+  h.add(timers_.next_serial);
+  const Clocks& clocks = timers_.clocks;
+  clocks.zone.hash_into(h);
+  h.add(clocks.last.has_value());
+  if (clocks.last) h.add(*clocks.last);
+  h.add(steps_ - clocks.steps_at_last);  // what the stall bound of the next read counts
   h.add(timers_.running.size());
-  h.add(timers_.lists.size());
-  for (const auto& [duration, list] : timers_.lists) {
-    h.add_signed(duration);
-    h.add_signed(list);
-  }
-  h.add(timers_.running_list.has_value());
-  if (timers_.running_list) h.add_signed(*timers_.running_list);
+  h.add(timers_.running_queue.has_value());
+  if (timers_.running_queue) h.add(*timers_.running_queue);
   h.add(timers_.closing.size());
   for (AsyncId id : timers_.closing) h.add_signed(id);
-  h.add(timers_.created);
   // Promises.
   h.add(promises_.all.size());
   for (const PromiseState& p : promises_.all) {

@@ -1,13 +1,121 @@
-// Timers (spec/event-loop.md `loop.timers.*`, `timer.*`): setTimeout, setInterval, their clearing,
-// and the timers phase with the orders the spec leaves open (Node >= 11: one list per duration;
-// Node 10: a TIMERWRAP resource per list, `timer.list-resource`).
+// Time and timers (spec/time.md; spec/event-loop.md `loop.timers.*`, `timer.*`): clock reads,
+// setTimeout, setInterval, their clearing, and the timers phase. A timer is due when the time it is
+// checked against is at least its start plus its duration; the model does not know the times, only
+// the constraints between them (a zone), and takes as a choice each outcome some timing allows.
 #include <algorithm>
-#include <map>
-#include <set>
 
 #include "machine_impl.h"
 
 namespace acx::model::detail {
+
+// ---- the clock ---------------------------------------------------------------------------------
+
+Clock Machine::read_clock(bool after_wait) {
+  // `time.monotonic`: each read is at least the one before; `time.stall`: at most stall_ms per step
+  // run since, unless the loop waited for a timer in between (`time.wake`).
+  Clocks& c = timers_.clocks;
+  const Clock read = c.hold(c.zone.add());
+  if (c.last) {
+    const auto steps = static_cast<std::int64_t>(steps_ - c.steps_at_last) + 1;
+    const std::int64_t most =
+        after_wait || options_.stall_ms == kUnboundedStall ? Zone::kInfinity : options_.stall_ms * steps;
+    c.zone.constrain_between(read, *c.last, 0, most);  // a new variable: always possible
+    c.release(*c.last);
+  }
+  c.last = read;
+  c.steps_at_last = steps_;
+  return read;
+}
+
+bool Machine::due_bound(Clock start, std::int64_t duration, Clock now, bool due, Zone& zone) const {
+  // Due: now - start >= duration. Not due: now - start < duration, which a finer clock seen in whole
+  // milliseconds can only bound by <= duration (`time.clock`).
+  if (due) return zone.constrain(start, now, -duration);
+  const std::int64_t slack = profile_.clock == ClockKind::Milliseconds ? 1 : 0;
+  return zone.constrain(now, start, duration - slack);
+}
+
+bool Machine::earlier(const TimerQueue& a, const TimerQueue& b, Zone& zone) const {
+  // `time.timer-order`: a before b when a's expiry is lower, or equal and a's order lower; a finer
+  // clock's fractional expiries seen in whole milliseconds bound that only by <=.
+  const bool strict_on_tie = profile_.clock != ClockKind::Fractional && a.order > b.order;
+  return zone.constrain(a.expiry, b.expiry, b.duration - a.duration - (strict_on_tie ? 1 : 0));
+}
+
+// ---- setTimeout, setInterval, clearTimeout -------------------------------------------------------
+
+// ---- a queue's timers ---------------------------------------------------------------------------
+
+namespace {
+
+std::int64_t sum(std::int64_t a, std::int64_t b) {
+  if (a >= Zone::kInfinity || b >= Zone::kInfinity) return Zone::kInfinity;
+  if (a <= -Zone::kInfinity || b <= -Zone::kInfinity) return -Zone::kInfinity;
+  return a + b;
+}
+
+/// Gives the timer at `index` a variable of its own, from the starts of the first timer and the last
+/// (which have theirs) and the gaps between.
+void materialize(TimerQueue& q, std::size_t index, Clocks& clocks) {
+  if (q.timers[index].start) return;
+  std::int64_t low_before = 0, high_before = 0, low_after = 0, high_after = 0;
+  for (std::size_t i = 1; i <= index; ++i) {
+    low_before = sum(low_before, q.timers[i].gap_low);
+    high_before = sum(high_before, q.timers[i].gap_high);
+  }
+  for (std::size_t i = index + 1; i < q.timers.size(); ++i) {
+    low_after = sum(low_after, q.timers[i].gap_low);
+    high_after = sum(high_after, q.timers[i].gap_high);
+  }
+  const Clock v = clocks.hold(clocks.zone.add());
+  // Always possible: the gaps were read off the zone, and the chain's ends only narrow them.
+  clocks.zone.constrain_between(v, *q.timers.front().start, low_before, high_before);
+  clocks.zone.constrain_between(*q.timers.back().start, v, low_after, high_after);
+  q.timers[index].start = v;
+}
+
+}  // namespace
+
+void QueueTimers::append(TimerQueue& q, Timer timer, Clock start, Clocks& clocks) {
+  timer.start = start;
+  if (!q.timers.empty()) {
+    const Clock tail = *q.timers.back().start;
+    timer.gap_low = -clocks.zone.upper(tail, start);
+    timer.gap_high = clocks.zone.upper(start, tail);
+    // The old last timer is now between two: it keeps its gap, not its variable.
+    if (q.timers.size() >= 2) {
+      clocks.release(tail);
+      q.timers.back().start.reset();
+    }
+  }
+  q.timers.push_back(timer);
+}
+
+void QueueTimers::remove(TimerQueue& q, std::size_t index, Clocks& clocks) {
+  const std::size_t last = q.timers.size() - 1;
+  if (index == 0 && last >= 1) materialize(q, 1, clocks);            // the next becomes the first
+  if (index == last && last >= 2) materialize(q, last - 1, clocks);  // the one before becomes the last
+  if (index > 0 && index < last)                                     // between two: its gap joins the next's
+  {
+    q.timers[index + 1].gap_low = sum(q.timers[index + 1].gap_low, q.timers[index].gap_low);
+    q.timers[index + 1].gap_high = sum(q.timers[index + 1].gap_high, q.timers[index].gap_high);
+  }
+  if (q.timers[index].start) clocks.release(*q.timers[index].start);
+  q.timers.erase(q.timers.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void QueueTimers::release_all(TimerQueue& q, Clocks& clocks) {
+  for (const Timer& t : q.timers)
+    if (t.start) clocks.release(*t.start);
+  q.timers.clear();
+}
+
+TimerQueue* Machine::list_of(std::int64_t duration) {
+  if (profile_.timer_queue == TimerQueueKind::Heap) return nullptr;
+  for (auto& q : timers_.queues)
+    if (q.duration == duration) return &q;
+  return nullptr;
+}
 
 void Machine::set_timer(const Statement& st) {
   // `timer.resource`, `timer.interval`: one Timeout resource either way.
@@ -16,199 +124,261 @@ void Machine::set_timer(const Statement& st) {
   const std::int64_t requested = st.args[0].number;
   const std::int64_t ms = requested < 1 || requested > 2147483647 ? 1 : requested;
   // `timer.list-resource` (variation point): Node 10 makes a TIMERWRAP for a new list.
-  if (profile_.timer_list == TimerList::TimerWrap && !timers_.lists.contains(ms))
-    timers_.lists[ms] = init_resource("TIMERWRAP", default_trigger());
-  timers_.pending.push_back(
-      Timer{id, ms, &st.blocks[0], timers_.created++, st.op == scenario::Op::SetInterval});
+  AsyncId timerwrap = 0;
+  if (profile_.timer_list == TimerList::TimerWrap && !list_of(ms))
+    timerwrap = init_resource("TIMERWRAP", default_trigger());
+  // `time.timer-start`: the start is a fresh clock read, made when the timer is inserted.
+  const Clock start = timers_.clocks.hold(read_clock(false));
+  insert_timer(Timer{id, ms, &st.blocks[0], st.op == scenario::Op::SetInterval}, start, timerwrap);
   bind(st, Bound{Kind::Timer, static_cast<std::size_t>(id)});
+}
+
+void Machine::insert_timer(Timer timer, Clock start, AsyncId timerwrap) {
+  // `time.timer-queue`: appended to the list of its duration (its expiry and order unchanged), or a
+  // queue of its own: a new list, or a timer of the heap.
+  if (TimerQueue* list = list_of(timer.duration)) {
+    QueueTimers::append(*list, timer, start, timers_.clocks);
+    return;
+  }
+  TimerQueue q{timers_.next_serial++,      timer.duration,       {},
+               timers_.clocks.hold(start), timers_.next_order++, timerwrap};
+  QueueTimers::append(q, timer, start, timers_.clocks);
+  timers_.queues.push_back(std::move(q));
+}
+
+void Machine::remove_queue(std::uint64_t serial) {
+  auto it = std::find_if(timers_.queues.begin(), timers_.queues.end(),
+                         [&](const TimerQueue& q) { return q.serial == serial; });
+  if (it == timers_.queues.end()) return;
+  QueueTimers::release_all(*it, timers_.clocks);
+  timers_.clocks.release(it->expiry);
+  // `timer.list-resource`: a closed list's TIMERWRAP is destroyed by its close callback.
+  if (it->timerwrap != 0) timers_.closing.push_back(it->timerwrap);
+  timers_.queues.erase(it);
 }
 
 void Machine::clear_timer(const Statement& st) {
   // `timer.clear`: a pending timer is removed and its destroy queued; so is a running one (an
   // interval is then not armed again); a fired or cleared one is left alone.
   const auto id = static_cast<AsyncId>(bound(st.args[0].slot).index);
-  auto& pending = timers_.pending;
-  auto it = std::find_if(pending.begin(), pending.end(), [&](const Timer& t) { return t.id == id; });
-  if (it != pending.end()) {
-    const std::int64_t duration = it->duration;
-    pending.erase(it);
+  for (auto& q : timers_.queues) {
+    const auto it =
+        std::find_if(q.timers.begin(), q.timers.end(), [&](const Timer& t) { return t.id == id; });
+    if (it == q.timers.end()) continue;
+    QueueTimers::remove(q, static_cast<std::size_t>(it - q.timers.begin()), timers_.clocks);
     queue_destroy(id);
-    if (timers_.running_list != duration) close_list_if_empty(duration);
-  } else if (auto running = timers_.running.find(id); running != timers_.running.end() && !running->second) {
+    // `time.empty-list`: Node's unenroll takes an emptied list out of the queue (not the one whose
+    // timers run now: that one ends when its run does); Deno keeps it with its old expiry.
+    const bool keep = profile_.keep_empty_lists && profile_.timer_queue == TimerQueueKind::Lists;
+    if (q.timers.empty() && !keep && timers_.running_queue != q.serial) remove_queue(q.serial);
+    return;
+  }
+  if (auto running = timers_.running.find(id); running != timers_.running.end() && !running->second) {
     running->second = true;
     queue_destroy(id);
   }
 }
 
+// ---- the timers phase ---------------------------------------------------------------------------
+
+void Machine::hold_now(std::optional<Clock>& slot, Clock clock) {
+  if (slot) timers_.clocks.release(*slot);
+  slot = timers_.clocks.hold(clock);
+}
+
+void Machine::drop_now(std::optional<Clock>& slot) {
+  if (slot) timers_.clocks.release(*slot);
+  slot.reset();
+}
+
 void Machine::begin_timers_phase() {
-  // `loop.timers.eligible`: only timers that exist when the phase starts can run in it.
-  pos_.phase_start = timers_.created;
-  // `loop.timers.must-run`: with no immediate and no queued destroy the loop blocks in poll until a
-  // timer is due, so the phase after that runs at least one.
-  pos_.must_run = loop_.immediates.empty() && loop_.destroy_queue.empty();
   pos_.ran = false;
-  pos_.lists_ran.clear();
-  pos_.stage = profile_.timer_list == TimerList::TimerWrap ? LoopPosition::Stage::TimerLists
-                                                           : LoopPosition::Stage::Timers;
+  if (timers_.queues.empty()) {
+    pos_.stage = LoopPosition::Stage::Check;
+    return;
+  }
+  // `time.wake`: with no immediate and no queued destroy the loop blocks in poll until the earliest
+  // timer is due, so the read after it is at least that expiry: the first queue of the phase is due.
+  const bool waited = loop_.immediates.empty() && loop_.destroy_queue.empty();
+  pos_.must_due = waited;
+  // `time.phase-clock`: the time the phase's timers are due against (Node 10 and workerd read
+  // again for each list or timer: timers_step).
+  hold_now(pos_.now, read_clock(waited));
+  pos_.stage = LoopPosition::Stage::Timers;
 }
 
 bool Machine::timers_step() {
-  // `loop.timers.fifo`: among timers of one duration the oldest goes first; timers of different
-  // durations are not ordered (`loop.timers.unordered`), so each duration's oldest is a candidate.
-  std::map<std::int64_t, std::size_t> oldest;  // duration -> index in pending
-  for (std::size_t i = 0; i < timers_.pending.size(); ++i) {
-    const Timer& t = timers_.pending[i];
-    if (t.created >= pos_.phase_start) continue;
-    auto [it, inserted] = oldest.try_emplace(t.duration, i);
-    if (!inserted && timers_.pending[it->second].created > t.created) it->second = i;
+  if (pos_.ran) {
+    // Node 10: the loop time the next list is checked against is the latest read (each list's
+    // GetNow moved it); workerd: each timer is an event of its own, with a fresh read.
+    if (profile_.phase_clock == PhaseClock::PerList) hold_now(pos_.now, *timers_.clocks.last);
+    if (profile_.phase_clock == PhaseClock::PerTimer) hold_now(pos_.now, read_clock(false));
   }
-  if (oldest.empty()) return false;
-  // Options: [end the phase] then each candidate, shortest duration first.
-  pos_.timers.clear();
-  for (const auto& [duration, index] : oldest) pos_.timers.push_back(timers_.pending[index].id);
-  pos_.stop = pos_.must_run ? 0 : 1;
-  pos_.options = pos_.stop + pos_.timers.size();
-  if (pos_.options == 1) {
-    run_chosen_timer(0);
-  } else {
-    pos_.choice = LoopPosition::Choice::Timer;
+  // Which queue is the earliest and due (each a choice if some timing allows it), or none.
+  pos_.queues.clear();
+  for (const TimerQueue& q : timers_.queues) {
+    Zone z = timers_.clocks.zone;
+    if (queue_first_and_due(q, z)) pos_.queues.push_back(q.serial);
   }
+  pos_.none_due = false;
+  if (!pos_.must_due) {
+    Zone z = timers_.clocks.zone;
+    bool possible = true;
+    for (const TimerQueue& q : timers_.queues)
+      possible = possible && due_bound(q.expiry, q.duration, *pos_.now, false, z);
+    pos_.none_due = possible;
+  }
+  pos_.options = pos_.queues.size() + (pos_.none_due ? 1 : 0);
+  if (pos_.options == 0) return false;  // (cannot happen: some timing always exists)
+  if (pos_.options == 1)
+    take_queue(0);
+  else
+    pos_.choice = LoopPosition::Choice::Queue;
   return true;
 }
 
-void Machine::run_chosen_timer(std::size_t option) {
-  if (option < pos_.stop) return end_timers_phase();
-  const AsyncId chosen = pos_.timers[option - pos_.stop];
-  // The drain after the last callback runs before the next one, inside the phase
-  // (`loop.phase-context`); after an uncaught exception the next timer runs before the leftover
-  // ticks (`uncaught.handled`: Node runs processTimers again).
-  if (pos_.ran && !loop_.interrupted) drain_in_phase();
-  loop_.interrupted = false;
-  // That drain may have cleared the chosen timer: then choose again.
-  const auto it = std::find_if(timers_.pending.begin(), timers_.pending.end(),
-                               [&](const Timer& t) { return t.id == chosen; });
-  if (it == timers_.pending.end()) return;
-  const Timer timer = *it;
-  timers_.pending.erase(it);
-  run_timer(timer);
-  pos_.must_run = false;
-  pos_.ran = true;
+bool Machine::queue_first_and_due(const TimerQueue& q, Zone& zone) const {
+  for (const TimerQueue& other : timers_.queues)
+    if (other.serial != q.serial && !earlier(q, other, zone)) return false;
+  return due_bound(q.expiry, q.duration, *pos_.now, true, zone);
 }
 
-void Machine::end_timers_phase() {
-  // The phase's callback scope closes (only if JavaScript ran in it) and drains, outside it (after
-  // an uncaught exception in the last timer too: Node runs processTimers again, which finds none).
-  pos_.stage = LoopPosition::Stage::Check;
+void Machine::take_queue(std::size_t option) {
+  if (option >= pos_.queues.size()) {
+    // None is due: every queue's expiry is after the phase's time.
+    for (const TimerQueue& q : timers_.queues)
+      due_bound(q.expiry, q.duration, *pos_.now, false, timers_.clocks.zone);
+    return end_timers_phase();
+  }
+  TimerQueue& q = *timers_.find(pos_.queues[option]);
+  queue_first_and_due(q, timers_.clocks.zone);
+  pos_.must_due = false;
+  pos_.queue = q.serial;
+  pos_.queue_first = true;
+  timers_.running_queue = q.serial;
+  // Node 10: the list's libuv timer runs its callback with a fresh read (`time.phase-clock`).
+  if (profile_.phase_clock == PhaseClock::PerList)
+    hold_now(pos_.queue_now, read_clock(false));
+  else
+    hold_now(pos_.queue_now, *pos_.now);
+  pos_.stage = LoopPosition::Stage::Queue;
+  if (q.timerwrap != 0) open_list(q);
+}
+
+void Machine::open_list(const TimerQueue& q) {
+  // `timer.list-resource`: the list's callback runs between before and after of its TIMERWRAP; an
+  // uncaught exception closes the pair (`uncaught.handled`: after of the whole stack) and a new pair
+  // runs the rest, so the list's frame is pushed by hand, once per pair.
+  ids_.stack.push_back(ExecFrame{q.timerwrap, resource(q.timerwrap).trigger, q.timerwrap});
+  emit_each(&HookState::before, EventKind::Before, q.timerwrap);
+}
+
+bool Machine::queue_step() {
+  TimerQueue* q = timers_.find(pos_.queue);
+  if (q == nullptr || q->timers.empty()) {
+    end_queue();
+    return false;
+  }
+  // `loop.timers.fifo`: the queue's timers in order; each runs if due, the first that is not ends
+  // the queue's turn.
+  const Timer& t = q->timers.front();
+  // The timer that set the queue's expiry is due when the queue is: the runtime compares the very
+  // same numbers (a finer clock seen in whole milliseconds must not take them two ways).
+  if (std::exchange(pos_.queue_first, false) && *t.start == q->expiry) {
+    take_timer_due(0);
+    return true;
+  }
+  Zone due = timers_.clocks.zone, not_due = timers_.clocks.zone;
+  const bool can_run = due_bound(*t.start, t.duration, *pos_.queue_now, true, due);
+  const bool can_wait = due_bound(*t.start, t.duration, *pos_.queue_now, false, not_due);
+  pos_.options = (can_run ? 1 : 0) + (can_wait ? 1 : 0);
+  if (pos_.options == 2) {
+    pos_.choice = LoopPosition::Choice::TimerDue;
+    return true;
+  }
+  take_timer_due(can_run ? 0 : 1);
+  return true;
+}
+
+void Machine::take_timer_due(std::size_t option) {
+  TimerQueue& q = *timers_.find(pos_.queue);
+  const Timer timer = q.timers.front();
+  if (option == 1) {
+    // Not due yet: the list waits, its expiry now this timer's, with a new list id (Node's
+    // listOnTimeout: `list.expiry = start + msecs; list.id = timerListId++`).
+    due_bound(*timer.start, timer.duration, *pos_.queue_now, false, timers_.clocks.zone);
+    timers_.clocks.release(q.expiry);
+    q.expiry = timers_.clocks.hold(*timer.start);
+    q.order = timers_.next_order++;
+    return end_queue();
+  }
+  due_bound(*timer.start, timer.duration, *pos_.queue_now, true, timers_.clocks.zone);
+  QueueTimers::remove(q, 0, timers_.clocks);
+  // The drain after the last callback runs before this one, inside the phase (`loop.phase-context`);
+  // `loop.drain-after` (variation point): Node 10 drains after each list only; after an uncaught
+  // exception the next timer runs before the leftover ticks (`uncaught.handled`: Node runs
+  // processTimers again).
+  if (pos_.ran && !loop_.interrupted && !profile_.drain_per_batch) drain_in_phase();
   loop_.interrupted = false;
-  if (pos_.ran) drain();
+  run_timer(timer);
+  pos_.ran = true;
+  if (loop_.interrupted && profile_.timer_list == TimerList::TimerWrap) {
+    loop_.interrupted = false;
+    if (TimerQueue* list = timers_.find(pos_.queue)) open_list(*list);
+  }
 }
 
 void Machine::run_timer(const Timer& timer) {
   // `timer.destroy`: a fired timeout's destroy is queued after its callback; an interval is armed
-  // again (same id, no new init) unless its callback cleared it (`timer.interval`).
+  // again (same id, no new init) unless its callback cleared it (`timer.interval`), with the start
+  // `time.interval-start` says.
   timers_.running[timer.id] = false;
+  std::optional<Clock> again;
+  if (timer.interval && profile_.interval_start == IntervalStart::BeforeCallback)
+    again = timers_.clocks.hold(read_clock(false));
+  if (timer.interval && profile_.interval_start == IntervalStart::Phase)
+    again = timers_.clocks.hold(*pos_.now);
   loop_.zero_after = profile_.after_zero == AfterZero::Callbacks;  // `uncaught.after-zero`
   invoke(timer.id, timer.block, [&] {
     if (!timer.interval && !timers_.running[timer.id]) queue_destroy(timer.id);
   });
   loop_.zero_after = false;
+  if (timer.interval && profile_.interval_start == IntervalStart::AfterCallback)
+    again = timers_.clocks.hold(read_clock(false));
   const bool cleared = timers_.running[timer.id];
   timers_.running.erase(timer.id);
   if (timer.interval && !cleared) {
-    Timer again = timer;
-    again.created = timers_.created++;
-    timers_.pending.push_back(again);
+    Timer rearmed{timer.id, timer.duration, timer.block, true};
+    insert_timer(rearmed, *again, 0);
+  } else if (again) {
+    timers_.clocks.release(*again);
   }
 }
 
-void Machine::close_list_if_empty(std::int64_t duration) {
-  if (profile_.timer_list != TimerList::TimerWrap) return;
-  if (std::any_of(timers_.pending.begin(), timers_.pending.end(),
-                  [&](const Timer& t) { return t.duration == duration; }))
-    return;
-  auto it = timers_.lists.find(duration);
-  if (it == timers_.lists.end()) return;
-  timers_.closing.push_back(it->second);
-  timers_.lists.erase(it);
-}
-
-bool Machine::lists_step() {
-  // `timer.list-resource`: each list's libuv timer fires at most once per timers phase (a list
-  // re-armed for its later timers waits for a later phase); lists of different durations are not
-  // ordered (`loop.timers.unordered`); `loop.timers.eligible` and `loop.timers.must-run` as usual.
-  pos_.lists.clear();
-  for (const auto& [duration, list] : timers_.lists)
-    if (std::find(pos_.lists_ran.begin(), pos_.lists_ran.end(), duration) == pos_.lists_ran.end() &&
-        timers_.oldest_due(duration, pos_.phase_start))
-      pos_.lists.push_back(duration);
-  if (pos_.lists.empty()) return false;
-  pos_.stop = pos_.must_run ? 0 : 1;
-  pos_.options = pos_.stop + pos_.lists.size();
-  if (pos_.options == 1)
-    open_list(0);
-  else
-    pos_.choice = LoopPosition::Choice::List;
-  return true;
-}
-
-void Machine::open_list(std::size_t option) {
-  // `timer.list-resource`: the list's callback runs between before and after of its TIMERWRAP; inside,
-  // every due timer of the list with its own before/after; the first is due (it armed the list), a
-  // later one may not be yet. An uncaught exception closes the pair (`uncaught.handled`: after of the
-  // whole stack) and a new pair runs the rest, so the list's frame is pushed by hand, once per pair.
-  if (option < pos_.stop) {
-    pos_.stage = LoopPosition::Stage::Check;
-    return;
+void Machine::end_queue() {
+  const std::uint64_t serial = pos_.queue;
+  TimerQueue* q = timers_.find(serial);
+  const AsyncId list = q != nullptr ? q->timerwrap : 0;
+  if (list != 0) {
+    emit_each(&HookState::after, EventKind::After, list);
+    if (!ids_.stack.empty() && eid() == list) ids_.stack.pop_back();
   }
-  const std::int64_t duration = pos_.lists[option - pos_.stop];
-  pos_.lists_ran.push_back(duration);
-  pos_.must_run = false;
-  pos_.list = duration;
-  pos_.list_first = true;
-  pos_.stage = LoopPosition::Stage::TimerList;
-  timers_.running_list = duration;
-  const AsyncId list = timers_.lists.at(duration);
-  ids_.stack.push_back(ExecFrame{list, resource(list).trigger, list});
-  emit_each(&HookState::before, EventKind::Before, list);
+  timers_.running_queue.reset();
+  // An emptied list leaves the queue when its turn ends (Node's and Deno's listOnTimeout).
+  if (q != nullptr && q->timers.empty()) remove_queue(serial);
+  drop_now(pos_.queue_now);
+  pos_.stage = LoopPosition::Stage::Timers;
+  // `loop.drain-after` (variation point): Node 10 drains after each list.
+  if (profile_.drain_per_batch) drain();
 }
 
-bool Machine::list_step() {
-  if (!timers_.oldest_due(pos_.list, pos_.phase_start)) {
-    close_list();
-    return false;
-  }
-  if (pos_.list_first) {
-    run_list_timer();
-  } else {
-    pos_.options = 2;  // not due yet (the list is armed again), or due
-    pos_.choice = LoopPosition::Choice::ListNext;
-  }
-  return true;
-}
-
-void Machine::run_list_timer() {
-  const std::size_t index = *timers_.oldest_due(pos_.list, pos_.phase_start);
-  pos_.list_first = false;
-  const Timer timer = timers_.pending[index];
-  timers_.pending.erase(timers_.pending.begin() + static_cast<std::ptrdiff_t>(index));
-  run_timer(timer);
-  if (loop_.interrupted) {
-    loop_.interrupted = false;
-    const AsyncId list = timers_.lists.at(pos_.list);
-    ids_.stack.push_back(ExecFrame{list, resource(list).trigger, list});
-    emit_each(&HookState::before, EventKind::Before, list);
-  }
-}
-
-void Machine::close_list() {
-  // The drain follows the list (`loop.drain-after`).
-  const AsyncId list = timers_.lists.at(pos_.list);
-  emit_each(&HookState::after, EventKind::After, list);
-  if (!ids_.stack.empty() && eid() == list) ids_.stack.pop_back();
-  timers_.running_list.reset();
-  close_list_if_empty(pos_.list);
-  pos_.stage = LoopPosition::Stage::TimerLists;
-  drain();
+void Machine::end_timers_phase() {
+  // The phase's callback scope closes (only if JavaScript ran in it) and drains, outside it (after
+  // an uncaught exception in the last timer too: Node runs processTimers again, which finds none).
+  drop_now(pos_.now);
+  pos_.stage = LoopPosition::Stage::Check;
+  loop_.interrupted = false;
+  if (pos_.ran && !profile_.drain_per_batch) drain();
 }
 
 }  // namespace acx::model::detail

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace acx::trace {
 
 // `trace.canonical`: ids are renamed by first appearance; 0, NaN and the root keep fixed names.
@@ -9,9 +11,27 @@ AsyncId Renamer::operator()(AsyncId raw) {
   if (raw == 0 || raw == kNaNId) return raw;
   if (raw == root_trigger_ && root_trigger_ != 0) return 0;
   if (raw == root_) return kRootId;
-  auto [it, inserted] = names_.try_emplace(raw, next_);
+  if (raw > 0 && raw < kDenseLimit) {
+    const auto index = static_cast<std::size_t>(raw);
+    if (index >= dense_.size()) dense_.resize(std::max(index + 1, dense_.size() * 2), 0);
+    if (dense_[index] == 0) dense_[index] = next_++;
+    return dense_[index];
+  }
+  auto [it, inserted] = sparse_.try_emplace(raw, next_);
   if (inserted) ++next_;
   return it->second;
+}
+
+bool operator==(const Renamer& a, const Renamer& b) {
+  if (a.root_ != b.root_ || a.root_trigger_ != b.root_trigger_ || a.next_ != b.next_ ||
+      a.sparse_ != b.sparse_)
+    return false;
+  const std::size_t common = std::min(a.dense_.size(), b.dense_.size());
+  if (!std::equal(a.dense_.begin(), a.dense_.begin() + static_cast<std::ptrdiff_t>(common), b.dense_.begin()))
+    return false;
+  const auto zero = [](AsyncId v) { return v == 0; };
+  return std::all_of(a.dense_.begin() + static_cast<std::ptrdiff_t>(common), a.dense_.end(), zero) &&
+         std::all_of(b.dense_.begin() + static_cast<std::ptrdiff_t>(common), b.dense_.end(), zero);
 }
 
 Event Renamer::apply(Event e) {

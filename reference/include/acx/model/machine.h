@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <set>
 #include <string>
@@ -100,7 +101,14 @@ struct RunOptions {
   /// Nested synchronous calls (functions, listeners, callbacks run inside others) before giving
   /// up: where a runtime throws a RangeError at a depth of its own, the model stops.
   std::size_t depth_limit = 400;
+  /// spec/time.md `time.stall`: how long, in milliseconds, one step of a run (a callback, or the
+  /// loop's own work between two) may take; kUnboundedStall: any time. The clock reads of a run are
+  /// at most this far apart per step between them, unless the loop waited for a timer.
+  std::int64_t stall_ms = 10;
 };
+
+/// RunOptions::stall_ms for "no bound".
+inline constexpr std::int64_t kUnboundedStall = -1;
 
 /// The root execution context's id as the model numbers it (spec/ids-and-stack.md `ids.root`).
 inline constexpr trace::AsyncId kModelRootId = 1;

@@ -120,6 +120,34 @@ enum class CheckDrain {
   Never,             ///< Not at all: leftovers wait for the next callback (Node 10).
 };
 
+/// spec/time.md, variation point `time.clock`: the clock a runtime's timers read, as the model sees
+/// it in whole milliseconds.
+enum class ClockKind {
+  Milliseconds,  ///< Integer milliseconds (libuv's `uv_now`: Node).
+  MsBuckets,     ///< A finer clock for due-ness, whole milliseconds for the order of timers (Bun).
+  Fractional,    ///< A finer clock for both (Deno's fractional ms, workerd's sub-ms deadlines).
+};
+
+/// spec/time.md, variation point `time.timer-queue`: how pending timers wait.
+enum class TimerQueueKind {
+  Lists,  ///< One FIFO list per duration, lists ordered by (expiry, list id) (Node, Deno).
+  Heap,   ///< One queue of timers ordered by (deadline, creation order) (Bun, workerd).
+};
+
+/// spec/time.md, variation point `time.phase-clock`: when the time timers are due against is read.
+enum class PhaseClock {
+  PerPhase,  ///< Once per timers phase (Node >= 11, Deno) or per drain of the timer heap (Bun).
+  PerList,   ///< Once per list, each list being a libuv timer of its own (Node 10).
+  PerTimer,  ///< Once per timer: each timer fires as an event of its own (workerd).
+};
+
+/// spec/time.md, variation point `time.interval-start`: the start an interval is armed again with.
+enum class IntervalStart {
+  BeforeCallback,  ///< A clock read just before its callback (Node, Bun).
+  Phase,           ///< The timers phase's time (Deno).
+  AfterCallback,   ///< A clock read after its callback (workerd).
+};
+
 struct Profile {
   std::string name;
   std::string description;
@@ -179,6 +207,13 @@ struct Profile {
   bool main_drain_in_root = false;
   /// `tick.destroy`: a tick's destroy is queued before its callback runs (Node 10), not after.
   bool tick_destroy_first = false;
+  ClockKind clock = ClockKind::Milliseconds;                     ///< `time.clock`
+  TimerQueueKind timer_queue = TimerQueueKind::Lists;            ///< `time.timer-queue`
+  PhaseClock phase_clock = PhaseClock::PerPhase;                 ///< `time.phase-clock`
+  IntervalStart interval_start = IntervalStart::BeforeCallback;  ///< `time.interval-start`
+  /// `time.empty-list`: clearTimeout of a list's last timer leaves the list in the queue with its old
+  /// expiry (Deno), instead of removing it (Node).
+  bool keep_empty_lists = false;
   /// Variation point id -> evidence (a case observed here, or a source file).
   std::map<std::string, std::string> evidence;
   /// Capabilities that are partial or missing (spec/capabilities.md); all others are full.

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "acx/trace/event.h"
 
@@ -17,13 +18,24 @@ class Renamer {
   explicit Renamer(AsyncId root, AsyncId root_trigger = 0) : root_(root), root_trigger_(root_trigger) {}
   AsyncId operator()(AsyncId raw);
   Event apply(Event event);
-  /// The names given so far: raw id -> canonical id.
-  const std::map<AsyncId, AsyncId>& names() const { return names_; }
+  /// Calls f(raw, canonical) for each name given so far, in increasing raw order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (std::size_t raw = 0; raw < dense_.size(); ++raw)
+      if (dense_[raw] != 0) f(static_cast<AsyncId>(raw), dense_[raw]);
+    for (const auto& [raw, name] : sparse_) f(raw, name);
+  }
+  /// The same names given (whatever room each keeps).
+  friend bool operator==(const Renamer& a, const Renamer& b);
 
  private:
+  /// Small raw ids (the model's, a runtime's) by index, so that copying a renamer (the search copies
+  /// it with every branch) is one copy of memory; others in a map.
+  static constexpr AsyncId kDenseLimit = 1 << 20;
   AsyncId root_;
   AsyncId root_trigger_;
-  std::map<AsyncId, AsyncId> names_;
+  std::vector<AsyncId> dense_;
+  std::map<AsyncId, AsyncId> sparse_;
   AsyncId next_ = 2;
 };
 
