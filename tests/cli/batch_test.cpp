@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(a_program_that_hangs_the_driver_costs_only_itself) {
 
 // Every case of conformance/cases, one after another in one batch driver (in file order, so that
 // a case that leaves something behind meets the cases after it), gives the trace it gives alone.
-// Where timers or immediates race (`loop.timers.unordered`), the two may differ, but both must be
+// Where timers or immediates race (`time.timer-order`), the two may differ, but both must be
 // traces the model allows.
 BOOST_AUTO_TEST_CASE(every_case_in_one_batch_gives_its_trace_alone) {
   std::vector<std::filesystem::path> files;

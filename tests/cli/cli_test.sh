@@ -43,6 +43,9 @@ expect "backend failure still ends with the summary" 0 0 <(tail -n1 "$work/out")
 # A divergence: exit 1.
 "$acx" check "$src/conformance/cases/promises/chain-triggers.acx" --mutate promise.trigger > "$work/out" 2>&1
 expect "a broken rule is a divergence" 1 $? "$work/out" "first divergence after"
+# A model looser than a case's @orders header: a fail although the observation is allowed.
+"$acx" check "$src/conformance/cases/loop/timer-deadlines.acx" --mutate time.zone > "$work/out" 2>&1
+expect "@orders catches a model without deadlines" 1 $? "$work/out" "the model allows 2 distinct trace\\(s\\) of this case where its @orders header says 1"
 
 # A malformed trace for verify: exit 2 with its line.
 printf '{"event":"meta","root":1}\n{"event":"before"}\n' > "$work/bad.jsonl"

@@ -49,7 +49,10 @@ BOOST_AUTO_TEST_CASE(errors_carry_file_line_and_column) {
   BOOST_TEST(error_of("createHook(init)\n").find("must be bound") != std::string::npos);
   BOOST_TEST(error_of("setTimeout(-1) {\n}\n").find("non-negative") != std::string::npos);
   BOOST_TEST(error_of("@bogus x\n") ==
-             "case.acx:1:1: unknown header '@bogus' (known: @id @title @rules @requires @note)");
+             "case.acx:1:1: unknown header '@bogus' (known: @id @title @rules @requires @note @orders)");
+  BOOST_TEST(error_of("@orders 0\n").find("@orders takes one positive number") != std::string::npos);
+  BOOST_TEST(error_of("@orders two\n").find("@orders takes one positive number") != std::string::npos);
+  BOOST_TEST(error_of("@orders\n").find("@orders takes one positive number") != std::string::npos);
   BOOST_TEST(error_of("let p = new Promise {\n  p.then {\n  }\n}\n") ==
              "case.acx:2:3: inside its own block, 'p' can only be resolved or rejected");
   BOOST_TEST(error_of("let p = new Promise\np.resolve(p)\n").find("with itself") != std::string::npos);

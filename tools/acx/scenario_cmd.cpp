@@ -19,18 +19,27 @@ namespace acx::cli {
 
 namespace {
 
-int cmd_predict(const std::string& file, const std::string& profile_name, bool all, bool canonical) {
+int cmd_predict(const std::string& file, const std::string& profile_name, bool all, bool count_only,
+                bool canonical, std::size_t budget) {
   auto s = parse_or_report(file);
   if (!s) return kExitBadInput;
   auto profile = model_profile_or_report(profile_name);
   if (!profile) return kExitBadInput;
-  if (all) {
-    const model::Enumeration e = model::enumerate(*s, *profile);
-    for (std::size_t i = 0; i < e.traces.size(); ++i) {
-      fmt::print("# allowed trace {} of {}{}\n", i + 1, e.traces.size(),
-                 e.complete ? "" : " (enumeration cut short)");
-      for (const auto& ev : e.traces[i]) fmt::print("{}\n", trace::to_json_line(ev));
-    }
+  if (all || count_only) {
+    // Streamed: each allowed trace is printed when found and not kept (branches with equal states
+    // and equal traces so far are merged), so memory stays bounded by what is being explored.
+    model::SearchLimits limits;
+    limits.max_runs = budget;
+    std::size_t n = 0;
+    const model::Enumeration e =
+        model::enumerate(*s, *profile, {}, limits, [&](const std::vector<trace::Event>& t) {
+          ++n;
+          if (count_only) return;
+          fmt::print("# allowed trace {}\n", n);
+          for (const auto& ev : t) fmt::print("{}\n", trace::to_json_line(ev));
+        });
+    fmt::print("# {}{} allowed trace(s){}\n", e.complete ? "" : "at least ", e.count,
+               e.complete ? "" : fmt::format(" (the budget of {} segments ran out: --budget)", budget));
     if (e.worst != model::RunStatus::Completed) {
       fmt::print(stderr, "acx: {}: {}\n", file, model::describe(e.worst));
       return kExitBadInput;
@@ -124,15 +133,20 @@ int cmd_run(const std::string& file, const std::string& backend_spec, bool canon
 Command add_predict(CLI::App& app) {
   struct Options {
     std::string file, profile;
-    bool all = false, canonical = false;
+    bool all = false, count = false, canonical = false;
+    std::size_t budget = 200000;
   };
   auto o = std::make_shared<Options>();
   auto* predict = app.add_subcommand("predict", "Print the trace the model predicts for a scenario");
   predict->add_option("FILE", o->file, "Scenario file (.acx)")->required();
   predict->add_option("--profile", o->profile, "Profile name (models/NAME.json) or path; default node-20");
-  predict->add_flag("--all", o->all, "List every trace the spec allows, not just one");
+  predict->add_flag("--all", o->all, "List every trace the spec allows, not just one, then how many");
+  predict->add_flag("--count", o->count, "Print only how many traces the spec allows");
+  predict->add_option("--budget", o->budget, "Segments of exploration before --all/--count give up")
+      ->check(CLI::PositiveNumber);
   predict->add_flag("--canonical", o->canonical, "Rename ids by first appearance");
-  return {predict, [o] { return cmd_predict(o->file, o->profile, o->all, o->canonical); }};
+  return {predict,
+          [o] { return cmd_predict(o->file, o->profile, o->all, o->count, o->canonical, o->budget); }};
 }
 
 Command add_emit(CLI::App& app) {

@@ -10,8 +10,9 @@ namespace acx::model {
 
 const std::set<std::string>& mutable_rules() {
   // Each name is a rule id; the model code that checks `mutated(ID)` is the rule's implementation.
-  static const std::set<std::string> rules = {"promise.trigger", "loop.drain", "als.propagation",
-                                              "stack.default-trigger", "hooks.before-after"};
+  static const std::set<std::string> rules = {"promise.trigger",    "loop.drain",
+                                              "als.propagation",    "stack.default-trigger",
+                                              "hooks.before-after", "time.zone"};
   return rules;
 }
 

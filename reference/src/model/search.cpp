@@ -24,23 +24,28 @@ using detail::Machine;
 /// the trace so far.
 class CollectingSink final : public EventSink {
  public:
-  explicit CollectingSink(bool canonical) : canonical_(canonical) {}
+  explicit CollectingSink(bool canonical, trace::Projection projection = trace::Projection::Full)
+      : canonical_(canonical), projection_(projection) {}
   std::vector<trace::Event> events;
   StateHasher prefix;
   bool accept(const trace::Event& e) override {
-    events.push_back(canonical_ ? rename_.apply(e) : e);
+    trace::Event kept = canonical_ ? rename_.apply(e) : e;
+    if (!trace::project(kept, projection_)) return true;
+    events.push_back(std::move(kept));
     hash_event(prefix, events.back());
     return true;
   }
 
  private:
   bool canonical_;
+  trace::Projection projection_;
   trace::Renamer rename_{kModelRootId};
 };
 
 /// A branch of the enumeration: its trace so far, and the events trace.scope still holds back.
 struct Collector final : TraceConsumer {
-  explicit Collector(bool canonical) : sink(canonical), filter(sink) {}
+  explicit Collector(bool canonical, trace::Projection projection = trace::Projection::Full)
+      : sink(canonical, projection), filter(sink) {}
   Collector(const Collector& other) : sink(other.sink), filter(other.filter) { filter.set_sink(sink); }
   Collector& operator=(const Collector&) = delete;
   bool event(const trace::Event& e, bool decided) override { return filter.event(e, decided); }
@@ -124,13 +129,26 @@ Prediction predict(const scenario::Scenario& s, const Profile& p, const RunOptio
 Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o,
                       SearchLimits limits) {
   Enumeration out;
+  Enumeration e =
+      enumerate(s, p, o, limits, [&](const std::vector<trace::Event>& t) { out.traces.push_back(t); });
+  out.count = e.count;
+  out.complete = e.complete;
+  out.worst = e.worst;
+  return out;
+}
+
+Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o, SearchLimits limits,
+                      const std::function<void(const std::vector<trace::Event>&)>& on_trace) {
+  Enumeration out;
   std::vector<Branch<Collector>> stack;
   {
     Branch<Collector> root;
-    root.consumer = std::make_unique<Collector>(true);
+    root.consumer = std::make_unique<Collector>(true, limits.projection);
     root.machine = std::make_unique<Machine>(s, p, *root.consumer, o);
     stack.push_back(std::move(root));
   }
+  // Branches merge where their state and their trace so far are equal; finished traces are told
+  // apart by their keys.
   std::unordered_set<StateKey, StateKeyHash> visited, traces;
   std::size_t segments = 0;
   while (!stack.empty()) {
@@ -144,8 +162,10 @@ Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOp
     if (options == 0) {
       const RunStatus status = b.machine->status();
       if (status != RunStatus::Completed) out.worst = status;
-      if (traces.insert(b.consumer->sink.prefix.key()).second)
-        out.traces.push_back(std::move(b.consumer->sink.events));
+      if (traces.insert(b.consumer->sink.prefix.key()).second) {
+        ++out.count;
+        on_trace(b.consumer->sink.events);
+      }
       continue;
     }
     if (!visited.insert(branch_key(b)).second) continue;

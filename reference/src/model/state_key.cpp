@@ -188,8 +188,8 @@ void Machine::hash_state(StateHasher& h) const {
       h.add(t.interval);
       h.add(t.start.has_value());
       if (t.start) h.add(*t.start);
-      h.add_signed(t.gap_low);
-      h.add_signed(t.gap_high);
+      h.add_signed(t.gap_up.raw());
+      h.add_signed(t.gap_down.raw());
     }
   }
   h.add(timers_.next_order);

@@ -16,10 +16,12 @@ Clock Machine::read_clock(bool after_wait) {
   Clocks& c = timers_.clocks;
   const Clock read = c.hold(c.zone.add());
   if (c.last) {
-    const auto steps = static_cast<std::int64_t>(steps_ - c.steps_at_last) + 1;
-    const std::int64_t most =
-        after_wait || options_.stall_ms == kUnboundedStall ? Zone::kInfinity : options_.stall_ms * steps;
-    c.zone.constrain_between(read, *c.last, 0, most);  // a new variable: always possible
+    // A new variable: always possible.
+    c.zone.constrain(*c.last, read, TimeBound::at_most(0));
+    if (!after_wait && options_.stall_ms != kUnboundedStall) {
+      const auto steps = static_cast<std::int64_t>(steps_ - c.steps_at_last) + 1;
+      c.zone.constrain(read, *c.last, TimeBound::at_most(options_.stall_ms * steps));
+    }
     c.release(*c.last);
   }
   c.last = read;
@@ -28,18 +30,33 @@ Clock Machine::read_clock(bool after_wait) {
 }
 
 bool Machine::due_bound(Clock start, std::int64_t duration, Clock now, bool due, Zone& zone) const {
-  // Due: now - start >= duration. Not due: now - start < duration, which a finer clock seen in whole
-  // milliseconds can only bound by <= duration (`time.clock`).
-  if (due) return zone.constrain(start, now, -duration);
-  const std::int64_t slack = profile_.clock == ClockKind::Milliseconds ? 1 : 0;
-  return zone.constrain(now, start, duration - slack);
+  // Due: now - start >= duration. Not due: now - start < duration: <= duration - 1 on a clock of
+  // whole milliseconds, strictly below on a finer one (`time.clock`). Mutating `time.zone` ignores
+  // deadlines: any timer may be due or not, any queue first.
+  if (mutated("time.zone")) return true;
+  if (due) return zone.constrain(start, now, TimeBound::at_most(-duration));
+  return zone.constrain(now, start,
+                        profile_.clock == ClockKind::Milliseconds ? TimeBound::at_most(duration - 1)
+                                                                  : TimeBound::below(duration));
 }
 
 bool Machine::earlier(const TimerQueue& a, const TimerQueue& b, Zone& zone) const {
-  // `time.timer-order`: a before b when a's expiry is lower, or equal and a's order lower; a finer
-  // clock's fractional expiries seen in whole milliseconds bound that only by <=.
-  const bool strict_on_tie = profile_.clock != ClockKind::Fractional && a.order > b.order;
-  return zone.constrain(a.expiry, b.expiry, b.duration - a.duration - (strict_on_tie ? 1 : 0));
+  // `time.timer-order`: a before b when a's expiry is lower, or equal and a's order lower.
+  // Expiries: a.expiry + a.duration against b.expiry + b.duration.
+  if (mutated("time.zone")) return true;
+  const std::int64_t c = b.duration - a.duration;
+  const bool a_older = a.order < b.order;
+  switch (profile_.clock) {
+    case ClockKind::Milliseconds:
+      return zone.constrain(a.expiry, b.expiry, TimeBound::at_most(a_older ? c : c - 1));
+    case ClockKind::Fractional:
+      return zone.constrain(a.expiry, b.expiry, a_older ? TimeBound::at_most(c) : TimeBound::below(c));
+    case ClockKind::MsBuckets:
+      // Bun orders by whole-millisecond bucket, then age: an older timer may come first with an
+      // expiry up to (not including) one millisecond later; a younger one only with an earlier one.
+      return zone.constrain(a.expiry, b.expiry, TimeBound::below(a_older ? c + 1 : c));
+  }
+  return false;
 }
 
 // ---- setTimeout, setInterval, clearTimeout -------------------------------------------------------
@@ -48,29 +65,27 @@ bool Machine::earlier(const TimerQueue& a, const TimerQueue& b, Zone& zone) cons
 
 namespace {
 
-std::int64_t sum(std::int64_t a, std::int64_t b) {
-  if (a >= Zone::kInfinity || b >= Zone::kInfinity) return Zone::kInfinity;
-  if (a <= -Zone::kInfinity || b <= -Zone::kInfinity) return -Zone::kInfinity;
-  return a + b;
-}
-
 /// Gives the timer at `index` a variable of its own, from the starts of the first timer and the last
 /// (which have theirs) and the gaps between.
 void materialize(TimerQueue& q, std::size_t index, Clocks& clocks) {
   if (q.timers[index].start) return;
-  std::int64_t low_before = 0, high_before = 0, low_after = 0, high_after = 0;
+  TimeBound up_before = TimeBound::at_most(0), down_before = TimeBound::at_most(0);
+  TimeBound up_after = TimeBound::at_most(0), down_after = TimeBound::at_most(0);
   for (std::size_t i = 1; i <= index; ++i) {
-    low_before = sum(low_before, q.timers[i].gap_low);
-    high_before = sum(high_before, q.timers[i].gap_high);
+    up_before = up_before + q.timers[i].gap_up;
+    down_before = down_before + q.timers[i].gap_down;
   }
   for (std::size_t i = index + 1; i < q.timers.size(); ++i) {
-    low_after = sum(low_after, q.timers[i].gap_low);
-    high_after = sum(high_after, q.timers[i].gap_high);
+    up_after = up_after + q.timers[i].gap_up;
+    down_after = down_after + q.timers[i].gap_down;
   }
   const Clock v = clocks.hold(clocks.zone.add());
   // Always possible: the gaps were read off the zone, and the chain's ends only narrow them.
-  clocks.zone.constrain_between(v, *q.timers.front().start, low_before, high_before);
-  clocks.zone.constrain_between(*q.timers.back().start, v, low_after, high_after);
+  const Clock first = *q.timers.front().start, last = *q.timers.back().start;
+  clocks.zone.constrain(v, first, up_before);
+  clocks.zone.constrain(first, v, down_before);
+  clocks.zone.constrain(last, v, up_after);
+  clocks.zone.constrain(v, last, down_after);
   q.timers[index].start = v;
 }
 
@@ -80,8 +95,8 @@ void QueueTimers::append(TimerQueue& q, Timer timer, Clock start, Clocks& clocks
   timer.start = start;
   if (!q.timers.empty()) {
     const Clock tail = *q.timers.back().start;
-    timer.gap_low = -clocks.zone.upper(tail, start);
-    timer.gap_high = clocks.zone.upper(start, tail);
+    timer.gap_up = clocks.zone.upper(start, tail);
+    timer.gap_down = clocks.zone.upper(tail, start);
     // The old last timer is now between two: it keeps its gap, not its variable.
     if (q.timers.size() >= 2) {
       clocks.release(tail);
@@ -97,8 +112,8 @@ void QueueTimers::remove(TimerQueue& q, std::size_t index, Clocks& clocks) {
   if (index == last && last >= 2) materialize(q, last - 1, clocks);  // the one before becomes the last
   if (index > 0 && index < last)                                     // between two: its gap joins the next's
   {
-    q.timers[index + 1].gap_low = sum(q.timers[index + 1].gap_low, q.timers[index].gap_low);
-    q.timers[index + 1].gap_high = sum(q.timers[index + 1].gap_high, q.timers[index].gap_high);
+    q.timers[index + 1].gap_up = q.timers[index + 1].gap_up + q.timers[index].gap_up;
+    q.timers[index + 1].gap_down = q.timers[index + 1].gap_down + q.timers[index].gap_down;
   }
   if (q.timers[index].start) clocks.release(*q.timers[index].start);
   q.timers.erase(q.timers.begin() + static_cast<std::ptrdiff_t>(index));

@@ -44,7 +44,8 @@ struct Timer {
   /// start of the timer before it, so that a list of a thousand timers costs the zone two variables
   /// (`time.zone`).
   std::optional<Clock> start;
-  std::int64_t gap_low = 0, gap_high = 0;
+  TimeBound gap_up = TimeBound::none();    ///< Bound of start - the previous timer's start.
+  TimeBound gap_down = TimeBound::none();  ///< Bound of the previous timer's start - start.
 };
 
 /// A queue of pending timers: a list of one duration (`time.timer-queue` = lists) or a single timer

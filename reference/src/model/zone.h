@@ -1,7 +1,8 @@
 // Private: difference constraints between the clock reads of a run (spec/time.md `time.zone`), kept as
 // a difference-bound matrix over the reads the model still needs, closed (every entry the tightest
-// bound), the way timed-automata checkers such as UPPAAL keep their zones. Clocks count whole
-// milliseconds, so a strict bound x - y < c is x - y <= c - 1.
+// bound), the way timed-automata checkers such as UPPAAL keep their zones. Bounds are strict (<) or
+// not (<=): a runtime whose clock is finer than a millisecond (`time.clock`) is compared with real
+// numbers, where "not due yet" is a strict bound.
 #pragma once
 
 #include <cstdint>
@@ -12,34 +13,52 @@
 
 namespace acx::model::detail {
 
+/// An upper bound `< c` or `<= c` on a difference of two reads, encoded as UPPAAL does: 2c for
+/// `< c`, 2c + 1 for `<= c`, so that bounds compare as integers and add with one correction.
+class TimeBound {
+ public:
+  static TimeBound at_most(std::int64_t c) { return TimeBound(2 * c + 1); }
+  static TimeBound below(std::int64_t c) { return TimeBound(2 * c); }
+  static TimeBound none() { return TimeBound(kNone); }
+  bool is_none() const { return raw_ >= kNone; }
+  std::int64_t raw() const { return raw_; }
+  /// The bound of a sum of two differences.
+  friend TimeBound operator+(TimeBound a, TimeBound b) {
+    if (a.is_none() || b.is_none()) return none();
+    return TimeBound(a.raw_ + b.raw_ - ((a.raw_ | b.raw_) & 1));
+  }
+  friend auto operator<=>(TimeBound, TimeBound) = default;
+
+ private:
+  static constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max() / 4;
+  explicit TimeBound(std::int64_t raw) : raw_(raw) {}
+  std::int64_t raw_;
+};
+
 class Zone {
  public:
   using Var = std::uint32_t;
-  /// No bound.
-  static constexpr std::int64_t kInfinity = std::numeric_limits<std::int64_t>::max() / 4;
 
   /// A new variable, unconstrained.
   Var add();
   /// Forgets a variable: the constraints it implied between the others stay (the matrix is closed).
   void remove(Var x);
-  /// The tightest upper bound of x - y (kInfinity: none).
-  std::int64_t upper(Var x, Var y) const { return at(x, y); }
-  /// Whether some assignment satisfies the zone and x - y <= c.
-  bool allows(Var x, Var y, std::int64_t c) const { return at(y, x) >= kInfinity || at(y, x) + c >= 0; }
-  /// Adds x - y <= c; false, and the zone unchanged, when no assignment would satisfy it.
-  bool constrain(Var x, Var y, std::int64_t c);
-  /// lo <= x - y <= hi (either may be kInfinity / -kInfinity for none).
-  bool constrain_between(Var x, Var y, std::int64_t lo, std::int64_t hi);
+  /// The tightest upper bound of x - y.
+  TimeBound upper(Var x, Var y) const { return at(x, y); }
+  /// Whether some assignment satisfies the zone and x - y within `bound`.
+  bool allows(Var x, Var y, TimeBound bound) const { return (at(y, x) + bound) >= TimeBound::at_most(0); }
+  /// Adds x - y within `bound`; false, and the zone unchanged, when no assignment would satisfy it.
+  bool constrain(Var x, Var y, TimeBound bound);
   std::size_t live() const { return live_; }
   void hash_into(StateHasher& h) const;
 
  private:
-  std::int64_t at(Var x, Var y) const { return bounds_[x * capacity_ + y]; }
-  std::int64_t& at(Var x, Var y) { return bounds_[x * capacity_ + y]; }
+  TimeBound at(Var x, Var y) const { return bounds_[x * capacity_ + y]; }
+  TimeBound& at(Var x, Var y) { return bounds_[x * capacity_ + y]; }
   void grow();
 
   std::size_t capacity_ = 0;
-  std::vector<std::int64_t> bounds_;  ///< capacity_ x capacity_, row x column y: bound of x - y.
+  std::vector<TimeBound> bounds_;  ///< capacity_ x capacity_, row x column y: bound of x - y.
   std::vector<char> used_;
   std::vector<Var> free_;
   std::size_t live_ = 0;

@@ -107,8 +107,15 @@ class Parser {
       for (auto& w : words()) h.requires_.push_back(w);
     } else if (t.text == "note") {
       h.notes.push_back(t.rest);
+    } else if (t.text == "orders") {
+      const auto w = words();
+      if (w.size() != 1 || w[0].empty() || w[0].find_first_not_of("0123456789") != std::string::npos ||
+          w[0].size() > 6 || std::stoul(w[0]) == 0)
+        fail(t, "@orders takes one positive number (how many traces the spec allows)");
+      else
+        h.orders = std::stoul(w[0]);
     } else {
-      fail(t, fmt::format("unknown header '@{}' (known: @id @title @rules @requires @note)", t.text));
+      fail(t, fmt::format("unknown header '@{}' (known: @id @title @rules @requires @note @orders)", t.text));
     }
   }
 

@@ -62,6 +62,7 @@ std::string print(const Scenario& s) {
   if (!h.rules.empty()) out += fmt::format("@rules {}\n", list(h.rules));
   if (!h.requires_.empty()) out += fmt::format("@requires {}\n", list(h.requires_));
   for (const auto& note : h.notes) out += fmt::format("@note {}\n", note);
+  if (h.orders) out += fmt::format("@orders {}\n", *h.orders);
   if (!out.empty()) out += "\n";
   print_block(out, s.body, 0);
   return out;

@@ -91,7 +91,7 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
       model::match(s, profile, trace::project(out.observed->events, comparable.projection), options, limits);
   switch (m.outcome) {
     case model::MatchOutcome::Match:
-      return out;
+      return check_orders(s, profile, source, options, comparable.projection, out);
     case model::MatchOutcome::BadScenario:
       out.kind = Judgement::Kind::Invalid;
       out.report = fmt::format("{}: {}", source, model::describe(m.status));
@@ -115,6 +115,25 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
       return out;
   }
   return out;
+}
+
+Judgement check_orders(const scenario::Scenario& s, const model::Profile& profile, const std::string& source,
+                       const model::RunOptions& options, trace::Projection projection, Judgement passed) {
+  // `@orders N`: the observation is allowed; is the model as tight as the case says? A model that
+  // allowed orders no runtime shows (timers without deadlines) would pass every observation.
+  if (!s.header.orders) return passed;
+  model::SearchLimits limits;
+  limits.projection = projection;
+  const model::Enumeration all =
+      model::enumerate(s, profile, options, limits, [](const std::vector<trace::Event>&) {});
+  if (all.complete && all.count == *s.header.orders) return passed;
+  passed.kind = Judgement::Kind::Fail;
+  passed.report = fmt::format(
+      "{}: the model allows {}{} distinct trace(s) of this case where its @orders header says {}: the spec "
+      "is "
+      "looser (or tighter) than the case claims",
+      source, all.complete ? "" : "at least ", all.count, *s.header.orders);
+  return passed;
 }
 
 model::RunOptions random_program_options() {

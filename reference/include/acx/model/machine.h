@@ -15,7 +15,7 @@
 
 namespace acx::model {
 
-/// Decides the model's nondeterministic choices (spec/event-loop.md, `loop.timers.unordered`).
+/// Decides the model's nondeterministic choices (spec/time.md: which timer is due, which comes first).
 class Chooser {
  public:
   virtual ~Chooser() = default;

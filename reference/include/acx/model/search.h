@@ -3,6 +3,7 @@
 // those).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,14 +29,21 @@ struct Prediction {
 };
 [[nodiscard]] Prediction predict(const scenario::Scenario& s, const Profile& p, const RunOptions& o = {});
 
-/// Every distinct trace the model allows (canonical ids), up to `limits.max_runs` executions.
+/// Every distinct trace the model allows (canonical ids, projected as `limits.projection` says), up
+/// to `limits.max_runs` segments of exploration.
 struct Enumeration {
   std::vector<std::vector<trace::Event>> traces;
+  std::size_t count = 0;                   ///< Distinct traces found (traces.size() when kept).
   bool complete = true;                    ///< False when the limit cut the enumeration short.
   RunStatus worst = RunStatus::Completed;  ///< StepLimit or Unbound if any execution ended so.
 };
 [[nodiscard]] Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o = {},
                                     SearchLimits limits = {});
+/// The same, streaming: each distinct trace goes to `on_trace` as it is found and is not kept, so
+/// memory holds only the branches being explored and a key per trace (acx predict --all).
+[[nodiscard]] Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o,
+                                    SearchLimits limits,
+                                    const std::function<void(const std::vector<trace::Event>&)>& on_trace);
 
 enum class MatchOutcome {
   Match,        ///< Some allowed execution produces exactly the observed trace.

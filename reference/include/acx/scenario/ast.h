@@ -102,6 +102,9 @@ struct Header {
   std::vector<std::string> rules;      ///< Spec rule ids the case exercises.
   std::vector<std::string> requires_;  ///< Capabilities a backend needs to run the case.
   std::vector<std::string> notes;      ///< Free text: sources, substitutions (e.g. http replaced by timers).
+  /// `@orders N`: the spec allows exactly N distinct traces of the case (its tightness, which a
+  /// backend's trace alone cannot show: a model that allowed more would still pass it).
+  std::optional<std::size_t> orders;
 
   friend bool operator==(const Header&, const Header&) = default;
 };

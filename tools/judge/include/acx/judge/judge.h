@@ -51,6 +51,11 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
                 std::optional<std::size_t> max_choice_points = std::nullopt,
                 std::size_t search_budget = kDefaultSearchBudget);
 
+/// A passed judgement, unless the case's `@orders N` header and the number of traces the model allows
+/// (on `projection`) disagree: then a failure saying so.
+Judgement check_orders(const scenario::Scenario& s, const model::Profile& profile, const std::string& source,
+                       const model::RunOptions& options, trace::Projection projection, Judgement passed);
+
 /// The choice points random programs may have (2^14 orders stay under the search's default limit).
 inline constexpr std::size_t kRandomProgramChoicePoints = 14;
 
