@@ -132,7 +132,7 @@ expect "a case whose hook has a body is unsupported without hooks" 0 $? "$work/o
 choices="$src/conformance/cases/loop/timeout-vs-immediate.acx"
 "$acx" predict --all "$choices" > "$work/all-orders"
 { echo '{"event":"meta","backend":"node","runtime":"v20.0.0","root":1}'
-  awk '/^# allowed trace/ {n++; next} n == 3' "$work/all-orders"; } > "$work/late-order.jsonl"
+  awk '/^# allowed trace/ {n++; next} /^#/ {next} n == 3' "$work/all-orders"; } > "$work/late-order.jsonl"
 printf '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\ncat "%s"\n' "$work/late-order.jsonl" > "$work/node-late"
 chmod +x "$work/node-late"
 "$acx" check "$choices" --backend "node:$work/node-late" > "$work/out" 2>&1
@@ -141,7 +141,7 @@ expect "the late order passes with the default search budget" 0 $? "$work/out" "
 expect "check: a search out of budget is undecided" 4 $? "$work/out" "^UNDECIDED +loop/timeout-vs-immediate"
 expect "check counts undecided cases apart" 0 0 <(tail -n1 "$work/out") "^0 passed, 0 failed, 1 undecided$"
 "$acx" verify "$choices" "$work/late-order.jsonl" --search-budget 1 > "$work/out" 2>&1
-expect "verify: a search out of budget is undecided" 4 $? "$work/out" "undecided: no match within 1 model executions"
+expect "verify: a search out of budget is undecided" 4 $? "$work/out" "undecided: no match within 1 search segments"
 mkdir -p "$work/choices" "$work/none"
 cp "$choices" "$work/choices/"
 "$acx" conformance "$work/choices" --backend "node:$work/node-late" --expectations "$work/none" --search-budget 1 \

@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_search_that_runs_out_of_its_budget_is_undecided_not_a_fai
   const auto s = parse(kChoices);
   const judge::Judgement tight = judge::judge(s, backend, node20(), "case", {}, std::nullopt, tight_budget());
   BOOST_TEST(std::string(judge::verdict_name(tight.kind)) == "undecided");
-  BOOST_TEST(contains(tight.report, fmt::format("no match within {} model executions", tight_budget())),
+  BOOST_TEST(contains(tight.report, fmt::format("no match within {} search segments", tight_budget())),
              tight.report);
   // The same trace with the default budget: the model allows it.
   const judge::Judgement full = judge::judge(s, backend, node20(), "case");

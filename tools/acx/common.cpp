@@ -85,8 +85,10 @@ std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scen
 
 void add_search_budget_option(CLI::App& command, std::size_t& budget) {
   command
-      .add_option("--search-budget", budget,
-                  "Model executions searched for the observed trace before the verdict is undecided")
+      .add_option(
+          "--search-budget", budget,
+          "Search segments (model execution between two open choices) explored for the observed trace "
+          "before the verdict is undecided")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 }

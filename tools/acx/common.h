@@ -37,7 +37,8 @@ std::optional<scenario::Scenario> parse_or_report(const std::string& file);
 std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scenario::Scenario& s,
                                           const std::string& file);
 
-/// --search-budget N: the model executions a search for the observed trace may take before its
+/// --search-budget N: the search segments (model execution from one open choice to the next) a
+/// search for the observed trace may explore before its
 /// verdict is undecided (check, verify, conformance, stress).
 void add_search_budget_option(CLI::App& command, std::size_t& budget);
 

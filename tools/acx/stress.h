@@ -37,7 +37,7 @@ struct StressResult {
 };
 
 /// Runs the case `runs` times on `backend` (never through a batch driver: its own timing is what
-/// is under test), each judged against `profile` with `search_budget` model executions.
+/// is under test), each judged against `profile` with `search_budget` search segments.
 /// `after_run(k)` is called after run k (progress).
 StressResult stress_case(const std::string& file, backends::Backend& backend, const model::Profile& profile,
                          std::size_t runs, std::size_t search_budget,

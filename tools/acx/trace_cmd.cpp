@@ -72,9 +72,9 @@ int cmd_verify(const std::string& file, const std::string& trace_file, const std
     case model::MatchOutcome::SearchLimit:
       // Not a divergence: the executions left unsearched may hold the trace.
       fmt::print(
-          "{}: undecided: no match within {} model executions (the search budget, --search-budget); "
+          "{}: undecided: no match within {} search segments (the search budget, --search-budget); "
           "deepest attempt:\n",
-          trace_file, m.runs);
+          trace_file, limits.max_runs);
       if (m.divergence)
         fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
       return kExitUndecided;

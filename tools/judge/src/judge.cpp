@@ -101,9 +101,9 @@ Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const m
       out.kind = Judgement::Kind::Undecided;
       out.divergence = m.divergence;
       out.report = fmt::format(
-          "no match within {} model executions (the search budget, --search-budget); "
+          "no match within {} search segments (the search budget, --search-budget); "
           "the search gave up undecided. Deepest attempt:\n",
-          m.runs);
+          search_budget);
       if (m.divergence)
         out.report += trace::format_divergence(*m.divergence, "model " + profile.name, backend.name());
       return out;

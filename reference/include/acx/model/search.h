@@ -15,7 +15,8 @@
 namespace acx::model {
 
 struct SearchLimits {
-  std::size_t max_runs = 20000;  ///< Model executions before the search gives up.
+  std::size_t max_runs = 20000;  ///< Segments explored (model execution from one open choice
+                                 ///< to the next) before the search gives up.
   /// The part of the trace that is compared (the observed trace must already be projected so).
   trace::Projection projection = trace::Projection::Full;
 };
@@ -48,7 +49,7 @@ struct Enumeration {
 enum class MatchOutcome {
   Match,        ///< Some allowed execution produces exactly the observed trace.
   Divergence,   ///< None does; `divergence` tells where the best candidate parted.
-  SearchLimit,  ///< Gave up after `max_runs` executions without a match.
+  SearchLimit,  ///< Gave up after `max_runs` segments without a match.
   BadScenario,  ///< The scenario cannot run in the model (`status` says why).
 };
 

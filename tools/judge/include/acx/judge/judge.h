@@ -20,7 +20,7 @@ struct Judgement {
   enum class Kind {
     Pass,            ///< The model allows the observed trace.
     Fail,            ///< It does not: the search went through every allowed execution.
-    Undecided,       ///< The search gave up (its budget of model executions ran out) before deciding.
+    Undecided,       ///< The search gave up (its budget of search segments ran out) before deciding.
     Unsupported,     ///< The program needs capabilities the profile lacks.
     Invalid,         ///< The model cannot run the program (step limit, unbound name).
     BackendFailure,  ///< The backend produced no trace.
@@ -44,7 +44,7 @@ inline constexpr std::size_t kDefaultSearchBudget = model::SearchLimits{}.max_ru
 /// Runs `s` on `backend` and searches the model's executions under `profile` for the observed trace
 /// (or its stores projection, `capabilities.projection`).
 /// `max_choice_points` (random programs): a program with more choice points in its first model
-/// execution is Invalid, not judged. `search_budget`: model executions searched before giving up
+/// execution is Invalid, not judged. `search_budget`: search segments explored before giving up
 /// (Undecided, never a Fail: the observed trace may be one of the executions not searched).
 Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
                 const std::string& source, const model::RunOptions& options = {},
