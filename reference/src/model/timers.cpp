@@ -328,13 +328,17 @@ void Machine::take_timer_due(std::size_t option) {
     return end_queue();
   }
   due_bound(*timer.start, timer.duration, *pos_.queue_now, true, timers_.clocks.zone);
-  QueueTimers::remove(q, 0, timers_.clocks);
   // The drain after the last callback runs before this one, inside the phase (`loop.phase-context`);
   // `loop.drain-after` (variation point): Node 10 drains after each list only; after an uncaught
   // exception the next timer runs before the leftover ticks (`uncaught.handled`: Node runs
-  // processTimers again).
+  // processTimers again). The drain comes before the timer leaves its list (Node's listOnTimeout:
+  // runNextTicks, then L.remove), so a tick or reaction that clears it stops it (`timer.clear`:
+  // its destroy is queued, the callback does not run).
   if (pos_.ran && !loop_.interrupted && !profile_.drain_per_batch) drain_in_phase();
   loop_.interrupted = false;
+  TimerQueue* still = timers_.find(pos_.queue);
+  if (still == nullptr || still->timers.empty() || still->timers.front().id != timer.id) return;
+  QueueTimers::remove(*still, 0, timers_.clocks);
   run_timer(timer);
   pos_.ran = true;
   if (loop_.interrupted && profile_.timer_list == TimerList::TimerWrap) {
