@@ -245,6 +245,25 @@ expect "profiles --points counts them" 0 0 "$work/out" "^$(wc -l < "$work/want")
 "$acx" profiles node-99 > "$work/out" 2>&1
 expect "profiles refuses an unknown profile" 2 $? "$work/out" "models/node-99.json: no such profile"
 
+# acx bench-scale (no timing is asserted): a table row per workload and N whose observed trace the
+# search matched; with a backend, the chain's trace from node judged a pass; --emit and --write give
+# the scenarios, which acx check accepts.
+"$acx" bench-scale --n 1,10 --repetitions 2 --budget 100 > "$work/out" 2>&1
+expect "bench-scale matches the model's trace of every workload" 0 $? "$work/out" "^\| timers \| 10 \| [0-9]+ \| pass \| [0-9]+ \| "
+expect "bench-scale prints a row per N" 0 0 <(grep -cE '^\| (chain|timers) \| (1|10) \| [0-9]+ \| pass \| [0-9]+ \| [0-9.]+ .s' "$work/out") "^4$"
+expect "bench-scale gives a count cut short by its budget as a lower bound" 0 0 "$work/out" \
+  "^\| timers \| 10 \|.*\| at least [0-9]+ \| 100 \| "
+"$acx" bench-scale --workload chain --n 1,10 --repetitions 1 --budget 100 --backend node --json > "$work/out" 2>&1
+expect "bench-scale --backend judges the observed traces" 0 $? "$work/out" '"observed": "one run of each program on node'
+expect "bench-scale --json has a passing row per N" 0 0 <(grep -c '"verdict": "pass"' "$work/out") "^2$"
+"$acx" bench-scale --workload timers --emit 3 > "$work/timers-3.acx" 2>&1
+expect "bench-scale --emit prints the scenario" 0 $? "$work/timers-3.acx" "^@id bench/timers-3$"
+"$acx" bench-scale --write "$work/scale" --n 2,12 > "$work/out" 2>&1
+expect "bench-scale --write writes every workload and N" 0 $? <(ls "$work/scale" | tr '\n' ' ') \
+  "^chain-12.acx chain-2.acx timers-12.acx timers-2.acx $"
+"$acx" check "$work/scale/chain-12.acx" --backend node > "$work/out" 2>&1
+expect "the written chain passes acx check" 0 $? "$work/out" "^PASS +bench/chain-12"
+
 # Every case: acx emit, plain node, acx verify against the model (node-20 profile for the node on PATH).
 profile="node-$(node --version | sed -E 's/^v([0-9]+).*/\1/')"
 while IFS= read -r case_file; do

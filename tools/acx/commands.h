@@ -28,6 +28,7 @@ Command add_runtimes(CLI::App& app);        // runtimes_cmd.cpp
 Command add_fuzz(CLI::App& app);            // fuzz_cmd.cpp
 Command add_diff(CLI::App& app);            // diff_cmd.cpp
 Command add_bench_programs(CLI::App& app);  // bench_programs_cmd.cpp
+Command add_bench_scale(CLI::App& app);     // bench_scale_cmd.cpp
 Command add_profiles(CLI::App& app);        // profiles.cpp
 
 }  // namespace acx::cli

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
       add_predict(app),     add_emit(app),     add_run(app),   add_check(app), add_stress(app),
       add_compare(app),     add_verify(app),   add_graph(app), add_bench(app), add_rules(app),
       add_conformance(app), add_runtimes(app), add_fuzz(app),  add_diff(app),  add_bench_programs(app),
-      add_profiles(app),
+      add_bench_scale(app), add_profiles(app),
   };
 
   try {

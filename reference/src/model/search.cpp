@@ -133,6 +133,7 @@ Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOp
       enumerate(s, p, o, limits, [&](const std::vector<trace::Event>& t) { out.traces.push_back(t); });
   out.count = e.count;
   out.complete = e.complete;
+  out.segments = e.segments;
   out.worst = e.worst;
   return out;
 }
@@ -150,12 +151,12 @@ Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOp
   // Branches merge where their state and their trace so far are equal; finished traces are told
   // apart by their keys.
   std::unordered_set<StateKey, StateKeyHash> visited, traces;
-  std::size_t segments = 0;
   while (!stack.empty()) {
-    if (segments++ == limits.max_runs) {
+    if (out.segments == limits.max_runs) {
       out.complete = false;
       break;
     }
+    ++out.segments;
     Branch<Collector> b = std::move(stack.back());
     stack.pop_back();
     const std::size_t options = b.machine->advance();

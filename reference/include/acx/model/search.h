@@ -36,6 +36,7 @@ struct Enumeration {
   std::vector<std::vector<trace::Event>> traces;
   std::size_t count = 0;                   ///< Distinct traces found (traces.size() when kept).
   bool complete = true;                    ///< False when the limit cut the enumeration short.
+  std::size_t segments = 0;                ///< Search segments explored (at most limits.max_runs).
   RunStatus worst = RunStatus::Completed;  ///< StepLimit or Unbound if any execution ended so.
 };
 [[nodiscard]] Enumeration enumerate(const scenario::Scenario& s, const Profile& p, const RunOptions& o = {},
