@@ -47,7 +47,7 @@ struct PredictionCost {
   bool complete = true;  ///< False: the budget ran out and `traces` is a lower bound.
   std::size_t segments = 0;
   model::RunStatus worst = model::RunStatus::Completed;
-  std::vector<double> seconds;  ///< One per repetition.
+  std::vector<double> seconds;  ///< CPU time of the measuring thread, one per repetition.
 };
 
 /// Matching: the search for an execution whose trace is the observed one.
@@ -56,7 +56,7 @@ struct MatchCost {
   std::string report;           ///< Empty for a pass.
   std::size_t events = 0;       ///< Events of the observed trace (as compared: projected, canonical).
   std::size_t segments = 0;     ///< Search segments until the match (the same every repetition).
-  std::vector<double> seconds;  ///< One per repetition; empty when the observed trace did not pass.
+  std::vector<double> seconds;  ///< CPU time, one per repetition; empty when the observation did not pass.
 };
 
 /// One N of one workload: the scenario, the observed trace it is matched against, what was measured.

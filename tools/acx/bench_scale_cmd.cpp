@@ -1,7 +1,8 @@
 // acx bench-scale: the cost of prediction and of matching against N, on generated workloads
 // (bench_scale.h), as a Markdown table or JSON. Every N is measured in the same run, with the
 // repetitions interleaved (one of each N, then again), so that the load of the shared machine
-// weighs on all of them alike and their ratios mean something; medians and fastest are printed.
+// weighs on all of them alike and their ratios mean something; times are the CPU time of the
+// measuring thread (bench_scale.cpp), medians and fastest are printed.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,6 +28,7 @@ struct ScaleOptions {
   int repetitions = 5;
   ScaleSettings settings;
   bool json = false;
+  bool match_only = false;
   int emit = 0;
   std::string write_dir;
 };
@@ -50,16 +52,37 @@ std::string trace_count(const PredictionCost& p) {
   return p.complete ? fmt::format("{}", p.traces) : fmt::format("at least {}", p.traces);
 }
 
+/// The machine's load averages when the run began ("1.20 1.05 0.98"), where Linux tells them, else
+/// empty: on a shared machine they say how far to trust the times.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  if (!(in >> one >> five >> fifteen)) return "";
+  return fmt::format("{} {} {}", one, five, fifteen);
+}
+
+/// The prediction columns: allowed traces, segments, time, time per segment.
+std::string prediction_cells(const PredictionCost& p, bool measured) {
+  if (!measured) return "– | – | – | –";
+  const double m = median(p.seconds);
+  return fmt::format("{} | {} | {} ({}) | {}", trace_count(p), p.segments, format_time(m),
+                     format_time(fastest(p.seconds)),
+                     p.segments ? format_time(m / static_cast<double>(p.segments)) : "–");
+}
+
 void print_table(const std::vector<ScaleCase>& cases, const std::string& source,
-                 const model::Profile& profile, const ScaleOptions& o) {
+                 const model::Profile& profile, const ScaleOptions& o, const std::string& load) {
   fmt::print(
-      "acx bench-scale: profile {}; observed traces: {}; {} repetitions, interleaved over N; "
-      "median (fastest)\n",
-      profile.name, source, o.repetitions);
-  fmt::print(
-      "prediction: every allowed trace counted (acx predict --count), budget {} segments; "
-      "matching: the search for the observed trace (acx check), budget {} segments\n\n",
-      o.settings.prediction_budget, o.settings.search_budget);
+      "acx bench-scale: profile {}; observed traces: {}; {} repetitions, interleaved over N; CPU "
+      "time of one thread, median (fastest){}\n",
+      profile.name, source, o.repetitions,
+      load.empty() ? "" : fmt::format("; load average {} at the start", load));
+  fmt::print("{}matching: the search for the observed trace (acx check), budget {} segments\n\n",
+             o.match_only ? ""
+                          : fmt::format("prediction: every allowed trace counted (acx predict --count), "
+                                        "budget {} segments; ",
+                                        o.settings.prediction_budget),
+             o.settings.search_budget);
   fmt::print(
       "| workload | N | events | verdict | match segments | match time | vs N={} | vs previous N | allowed "
       "traces | predict segments | predict time | per segment |\n",
@@ -70,19 +93,15 @@ void print_table(const std::vector<ScaleCase>& cases, const std::string& source,
   for (const auto& c : cases) {
     if (!first || first->workload() != c.workload()) first = previous = nullptr;
     const double match_median = median(c.match.seconds);
-    const double predict_median = median(c.prediction.seconds);
     const bool matched = !c.match.seconds.empty();
-    fmt::print(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", workload_name(c.workload()), c.n(),
-        c.match.events, c.match.verdict, matched ? fmt::format("{}", c.match.segments) : "–",
-        matched ? fmt::format("{} ({})", format_time(match_median), format_time(fastest(c.match.seconds)))
-                : "–",
-        first ? ratio(match_median, median(first->match.seconds)) : "1.0x",
-        previous ? ratio(match_median, median(previous->match.seconds)) : "–", trace_count(c.prediction),
-        c.prediction.segments,
-        fmt::format("{} ({})", format_time(predict_median), format_time(fastest(c.prediction.seconds))),
-        c.prediction.segments ? format_time(predict_median / static_cast<double>(c.prediction.segments))
-                              : "–");
+    fmt::print("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", workload_name(c.workload()), c.n(),
+               c.match.events, c.match.verdict, matched ? fmt::format("{}", c.match.segments) : "–",
+               matched
+                   ? fmt::format("{} ({})", format_time(match_median), format_time(fastest(c.match.seconds)))
+                   : "–",
+               first ? ratio(match_median, median(first->match.seconds)) : "1.0x",
+               previous ? ratio(match_median, median(previous->match.seconds)) : "–",
+               prediction_cells(c.prediction, !o.match_only));
     if (!first) first = &c;
     previous = &c;
   }
@@ -92,12 +111,13 @@ void print_table(const std::vector<ScaleCase>& cases, const std::string& source,
 }
 
 void print_json(const std::vector<ScaleCase>& cases, const std::string& source, const model::Profile& profile,
-                const ScaleOptions& o) {
+                const ScaleOptions& o, const std::string& load) {
   nlohmann::json j;
+  if (!load.empty()) j["load_average"] = load;
   j["profile"] = profile.name;
   j["observed"] = source;
   j["repetitions"] = o.repetitions;
-  j["prediction_budget"] = o.settings.prediction_budget;
+  if (!o.match_only) j["prediction_budget"] = o.settings.prediction_budget;
   j["search_budget"] = o.settings.search_budget;
   j["rows"] = nlohmann::json::array();
   for (const auto& c : cases) {
@@ -111,10 +131,11 @@ void print_json(const std::vector<ScaleCase>& cases, const std::string& source, 
                     {"seconds", c.match.seconds},
                     {"median", median(c.match.seconds)},
                     {"fastest", fastest(c.match.seconds)}};
-    row["prediction"] = {
-        {"traces", c.prediction.traces},          {"complete", c.prediction.complete},
-        {"segments", c.prediction.segments},      {"seconds", c.prediction.seconds},
-        {"median", median(c.prediction.seconds)}, {"fastest", fastest(c.prediction.seconds)}};
+    if (!o.match_only)
+      row["prediction"] = {
+          {"traces", c.prediction.traces},          {"complete", c.prediction.complete},
+          {"segments", c.prediction.segments},      {"seconds", c.prediction.seconds},
+          {"median", median(c.prediction.seconds)}, {"fastest", fastest(c.prediction.seconds)}};
     j["rows"].push_back(std::move(row));
   }
   fmt::print("{}\n", j.dump(2));
@@ -190,6 +211,7 @@ int cmd_bench_scale(const ScaleOptions& o) {
     if (!profile) return kExitBadInput;
   }
 
+  const std::string load = load_average();
   std::vector<ScaleCase> cases;
   for (ScaleWorkload w : workloads) {
     std::vector<ScaleCase> of_workload;
@@ -197,14 +219,14 @@ int cmd_bench_scale(const ScaleOptions& o) {
     for (auto& c : of_workload) c.observe(backend.get());
     for (int r = 0; r < o.repetitions; ++r)
       for (auto& c : of_workload) c.time_match();
-    for (int r = 0; r < o.repetitions; ++r)
+    for (int r = 0; r < o.repetitions && !o.match_only; ++r)
       for (auto& c : of_workload) c.time_prediction();
     for (auto& c : of_workload) cases.push_back(std::move(c));
   }
   if (o.json)
-    print_json(cases, source, *profile, o);
+    print_json(cases, source, *profile, o, load);
   else
-    print_table(cases, source, *profile, o);
+    print_table(cases, source, *profile, o, load);
   return exit_code(cases);
 }
 
@@ -231,6 +253,7 @@ Command add_bench_scale(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   add_search_budget_option(*cmd, o->settings.search_budget);
   cmd->add_flag("--json", o->json, "JSON instead of the Markdown table");
+  cmd->add_flag("--match-only", o->match_only, "Measure matching only (no prediction)");
   cmd->add_option("--emit", o->emit, "Print the scenario of the (first) workload with N chains, and stop")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--write", o->write_dir, "Write every workload's scenario for every N to DIR, and stop");
