@@ -19,7 +19,7 @@
 namespace acx::cli {
 
 enum class ScaleWorkload {
-  /// Each chain in its own `als.run`: setTimeout(1), nextTick, Promise.resolve(i).then, .then with a
+  /// Each chain in its own als.run("rI"): setTimeout(1), nextTick, Promise.resolve(i).then, .then with a
   /// setImmediate in it, .finally with a queueMicrotask in it; every callback observes.
   Chain,
   /// Each chain a request a server handles: a timeout of 0, 1, 2, 5 or 10 ms, an interval of 1, 2
