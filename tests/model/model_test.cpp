@@ -104,6 +104,32 @@ BOOST_AUTO_TEST_CASE(same_duration_timers_are_fifo) {
   BOOST_TEST((orders == std::set<std::string>{"abc", "acb"}));
 }
 
+BOOST_AUTO_TEST_CASE(a_timer_made_in_the_drain_after_a_timers_phase_runs_early_only_where_libuv_looks_again) {
+  // spec/time.md `time.timers-again`: A's tick makes B, then reads the clock again; on libuv <= 1.47
+  // that read can bring the timer handle due, and B runs before I (conformance/probes/timers-again.js:
+  // 30 of 30 on Node 10 to 20, never on Node >= 22, Bun or Deno).
+  const auto s = parse_ok(
+      "setTimeout(1) {\n  observe(\"A\")\n  nextTick {\n    setTimeout(0) {\n      observe(\"B\")\n    }\n"
+      "    setTimeout(50) {\n    }\n  }\n}\nsetImmediate {\n  observe(\"I\")\n}\n");
+  auto orders_on = [&](const std::string& name) {
+    const auto e = model::enumerate(s, profile(name));
+    BOOST_TEST(e.complete);
+    std::set<std::string> orders;
+    for (const auto& t : e.traces) {
+      std::string o;
+      for (const auto& ev : t)
+        if (ev.kind == trace::EventKind::Observe) o += ev.label;
+      orders.insert(o);
+    }
+    return orders;
+  };
+  for (const char* name : {"node-10", "node-12", "node-14", "node-16", "node-18", "node-20"})
+    BOOST_TEST((orders_on(name) == std::set<std::string>{"IAB", "AIB", "ABI"}), name);
+  for (const char* name : {"node-22", "node-24", "node-26", "deno"})
+    BOOST_TEST((orders_on(name) == std::set<std::string>{"IAB", "AIB"}), name);
+  BOOST_TEST(!orders_on("bun").contains("ABI"));
+}
+
 BOOST_AUTO_TEST_CASE(profiles_reject_unknown_and_missing_points) {
   auto missing = model::load_profile(ACX_SOURCE_DIR "/tests/model/data/missing-point.json", "");
   BOOST_REQUIRE(std::holds_alternative<model::ProfileError>(missing));

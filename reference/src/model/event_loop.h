@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "state.h"
+#include "timers.h"
 
 namespace acx::model::detail {
 
@@ -56,6 +57,7 @@ struct LoopPosition {
     None,
     Queue,     ///< which queue is the earliest and due (one of `queues`), or, last, none is due
     TimerDue,  ///< whether the next timer of the queue is due (0) or not yet (1)
+    Again,     ///< whether another timers phase runs before the check phase (one of `again_options`)
   } choice = Choice::None;
   std::size_t options = 0;            ///< How many options the choice has.
   std::vector<std::uint64_t> queues;  ///< Choice::Queue: the candidates' serials.
@@ -67,6 +69,15 @@ struct LoopPosition {
   std::uint64_t queue = 0;   ///< Stage::Queue: the serial of the queue that runs.
   bool queue_first = false;  ///< Stage::Queue: its first timer is next.
   std::optional<std::uint32_t> queue_now;  ///< Stage::Queue: the time its timers are due against.
+  /// Choice::Again (`time.timers-again`): the latest read when the phase's processTimers returned,
+  /// the deadlines the timer handle may have been set from (expiries held), and the options: an
+  /// index of `again_deadlines` (another phase, that deadline the first and reached), or
+  /// kAgainNoTimePassed, kAgainNoneReached.
+  std::optional<std::uint32_t> again_since;
+  std::vector<QueueDeadline> again_deadlines;
+  std::vector<std::size_t> again_options;
+  static constexpr std::size_t kAgainNoTimePassed = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kAgainNoneReached = static_cast<std::size_t>(-2);
   int exit_code = 0;
   RunStatus status = RunStatus::Completed;
 };

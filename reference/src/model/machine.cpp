@@ -140,6 +140,9 @@ std::size_t Machine::run_stages() {
     case Choice::TimerDue:
       take_timer_due(pending_option_);
       break;
+    case Choice::Again:
+      take_timers_again(pending_option_);
+      break;
   }
   while (pos_.choice == Choice::None) {
     switch (pos_.stage) {

@@ -245,7 +245,7 @@ class Machine {
   /// Adds to `zone` that the timer starting at `start` is due (or not) at `now`; false: impossible.
   bool due_bound(Clock start, std::int64_t duration, Clock now, bool due, Zone& zone) const;
   /// Adds that queue `a` comes before queue `b`; false: impossible.
-  bool earlier(const TimerQueue& a, const TimerQueue& b, Zone& zone) const;
+  bool earlier(const QueueDeadline& a, const QueueDeadline& b, Zone& zone) const;
   bool queue_first_and_due(const TimerQueue& q, Zone& zone) const;
   TimerQueue* list_of(std::int64_t duration);
   /// Inserts a timer whose start `start` is held for it.
@@ -263,6 +263,16 @@ class Machine {
   void run_timer(const Timer& timer);
   void end_queue();
   void end_timers_phase();
+
+  // ---- timers_again.cpp (spec/time.md `time.timers-again`) ----
+  /// The drain that closes a timers phase, watching for the reads that bring the timer handle due.
+  void drain_after_timers_phase();
+  /// Offers another timers phase, or none, after that drain (Choice::Again).
+  void offer_timers_again();
+  /// Adds to `zone` that `d` is the first of `pos_.again_deadlines` and reached at `latest`.
+  bool deadline_first_and_reached(std::size_t d, Clock latest, Zone& zone) const;
+  void take_timers_again(std::size_t option);
+  void release_timers_again();
   void set_timer(const Statement& st);
   void clear_timer(const Statement& st);
 

@@ -121,6 +121,16 @@ void Machine::hash_state(StateHasher& h) const {
   h.add(pos_.queue_first);
   h.add(pos_.queue_now.has_value());
   if (pos_.queue_now) h.add(*pos_.queue_now);
+  h.add(pos_.again_since.has_value());
+  if (pos_.again_since) h.add(*pos_.again_since);
+  h.add(pos_.again_deadlines.size());
+  for (const auto& d : pos_.again_deadlines) {
+    h.add(d.expiry);
+    h.add_signed(d.duration);
+    h.add(d.order);
+  }
+  h.add(pos_.again_options.size());
+  for (auto o : pos_.again_options) h.add(o);
   h.add_signed(pos_.exit_code);
   h.add(static_cast<std::uint64_t>(pos_.status));
   trace_.hash_into(h);

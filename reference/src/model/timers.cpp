@@ -40,7 +40,7 @@ bool Machine::due_bound(Clock start, std::int64_t duration, Clock now, bool due,
                                                                   : TimeBound::below(duration));
 }
 
-bool Machine::earlier(const TimerQueue& a, const TimerQueue& b, Zone& zone) const {
+bool Machine::earlier(const QueueDeadline& a, const QueueDeadline& b, Zone& zone) const {
   // `time.timer-order`: a before b when a's expiry is lower, or equal and a's order lower.
   // Expiries: a.expiry + a.duration against b.expiry + b.duration.
   if (mutated("time.zone")) return true;
@@ -97,10 +97,20 @@ void QueueTimers::append(TimerQueue& q, Timer timer, Clock start, Clocks& clocks
     const Clock tail = *q.timers.back().start;
     timer.gap_up = clocks.zone.upper(start, tail);
     timer.gap_down = clocks.zone.upper(tail, start);
-    // The old last timer is now between two: it keeps its gap, not its variable.
+    // The old last timer is now between two: it keeps its gap, not its variable, if the gaps from
+    // the first timer and to the new one imply all the zone knows of it. A timer made while other
+    // reads are held (an interval armed again during a phase, after the phase's read) keeps its
+    // variable: as a gap it would lose that it came after the phase's read.
     if (q.timers.size() >= 2) {
-      clocks.release(tail);
-      q.timers.back().start.reset();
+      TimeBound up = TimeBound::at_most(0), down = TimeBound::at_most(0);
+      for (std::size_t i = 1; i < q.timers.size(); ++i) {
+        up = up + q.timers[i].gap_up;
+        down = down + q.timers[i].gap_down;
+      }
+      if (clocks.zone.implied_by(tail, *q.timers.front().start, up, down, start)) {
+        clocks.release(tail);
+        q.timers.back().start.reset();
+      }
     }
   }
   q.timers.push_back(timer);
@@ -166,7 +176,11 @@ void Machine::remove_queue(std::uint64_t serial) {
                          [&](const TimerQueue& q) { return q.serial == serial; });
   if (it == timers_.queues.end()) return;
   QueueTimers::release_all(*it, timers_.clocks);
-  timers_.clocks.release(it->expiry);
+  // `time.timers-again`: the timer handle may still be due at this queue's expiry.
+  if (timers_.removed_in_drain)
+    timers_.removed_in_drain->push_back(deadline_of(*it));  // keeps the hold
+  else
+    timers_.clocks.release(it->expiry);
   // `timer.list-resource`: a closed list's TIMERWRAP is destroyed by its close callback.
   if (it->timerwrap != 0) timers_.closing.push_back(it->timerwrap);
   timers_.queues.erase(it);
@@ -254,7 +268,7 @@ bool Machine::timers_step() {
 
 bool Machine::queue_first_and_due(const TimerQueue& q, Zone& zone) const {
   for (const TimerQueue& other : timers_.queues)
-    if (other.serial != q.serial && !earlier(q, other, zone)) return false;
+    if (other.serial != q.serial && !earlier(deadline_of(q), deadline_of(other), zone)) return false;
   return due_bound(q.expiry, q.duration, *pos_.now, true, zone);
 }
 
@@ -397,7 +411,12 @@ void Machine::end_timers_phase() {
   drop_now(pos_.now);
   pos_.stage = LoopPosition::Stage::Check;
   loop_.interrupted = false;
-  if (pos_.ran && !profile_.drain_per_batch) drain();
+  if (!pos_.ran || profile_.drain_per_batch) return;
+  // `time.timers-again` (variation point): reads in this drain may start another timers phase.
+  if (profile_.timers_again && profile_.phase_clock == PhaseClock::PerPhase)
+    drain_after_timers_phase();
+  else
+    drain();
 }
 
 }  // namespace acx::model::detail

@@ -59,6 +59,18 @@ struct TimerQueue {
   AsyncId timerwrap = 0;  ///< Node 10: the list's TIMERWRAP resource (`timer.list-resource`).
 };
 
+/// When a queue is due and where it stands among queues of one expiry (`time.timer-order`): what the
+/// runtime's timer handle was set from. `expiry` is held by whoever keeps the record.
+struct QueueDeadline {
+  Clock expiry;
+  std::int64_t duration;
+  std::uint64_t order;
+};
+
+inline QueueDeadline deadline_of(const TimerQueue& q) {
+  return {q.expiry, q.duration, q.order};
+}
+
 /// A queue's timers, keeping the variables of the first and the last (Timer::start).
 class QueueTimers {
  public:
@@ -78,6 +90,9 @@ struct Timers {
   std::unordered_map<AsyncId, bool> running;   ///< Timers whose callback runs -> cleared meanwhile.
   std::optional<std::uint64_t> running_queue;  ///< Serial of the queue whose timers run now.
   std::vector<AsyncId> closing;                ///< Closed TIMERWRAPs: destroyed in the close phase.
+  /// `time.timers-again`: while the drain after a timers phase runs, the queues it removes (their
+  /// expiries held): the deadline of the runtime's timer handle may still be one of theirs.
+  std::optional<std::vector<QueueDeadline>> removed_in_drain;
 
   TimerQueue* find(std::uint64_t serial) {
     for (auto& q : queues)

@@ -229,6 +229,13 @@ std::vector<VariationPoint> make_table() {
               "the list leaves the queue; the next timer of that duration makes a new one (Node)"},
              {"kept", true,
               "the list stays with its old expiry and takes the next timer of that duration (Deno)"}}),
+      point("time.timers-again", "time.md", &Profile::timers_again,
+            "Whether a clock read in the drain after a timers phase can start another one",
+            {{"once", false,
+              "one timers phase per loop iteration (libuv >= 1.48: Node >= 22; Bun, Deno, workerd)"},
+             {"again", true,
+              "another timers phase before the check phase when a read in the drain that closes one "
+              "reaches the timer handle's deadline (libuv <= 1.47: Node 10 to 20)"}}),
   };
 }
 

@@ -214,6 +214,10 @@ struct Profile {
   /// `time.empty-list`: clearTimeout of a list's last timer leaves the list in the queue with its old
   /// expiry (Deno), instead of removing it (Node).
   bool keep_empty_lists = false;
+  /// `time.timers-again`: a clock read in the drain that closes a timers phase can bring the runtime's
+  /// timer handle due again, and libuv runs another timers phase before the check phase (libuv <=
+  /// 1.47: Node 10 to 20).
+  bool timers_again = false;
   /// Variation point id -> evidence (a case observed here, or a source file).
   std::map<std::string, std::string> evidence;
   /// Capabilities that are partial or missing (spec/capabilities.md); all others are full.
