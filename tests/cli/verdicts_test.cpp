@@ -1,4 +1,5 @@
 // Honest verdicts on fake backends: a search that runs out of its budget is undecided (never a
+// fail), a trace allowed only if the runtime stalled beyond the bound is stalled (never a pass or a
 // fail), a case that passes on one run and fails on another is unstable (never a pass or a fail),
 // acx stress groups what the model does not allow by the trace observed, and every report format
 // shows the new kinds.
@@ -19,7 +20,9 @@
 #include "acx/judge/judge.h"
 #include "acx/model/search.h"
 #include "acx/scenario/parser.h"
+#include "acx/trace/canonical.h"
 #include "check.h"
+#include "common.h"
 #include "conformance.h"
 #include "exit_codes.h"
 #include "report.h"
@@ -35,6 +38,7 @@ namespace {
 
 const std::string kChoices = ACX_SOURCE_DIR "/conformance/cases/loop/timeout-vs-immediate.acx";
 const std::string kChain = ACX_SOURCE_DIR "/conformance/cases/promises/chain-triggers.acx";
+const std::string kInterval = ACX_SOURCE_DIR "/conformance/cases/loop/interval-cleared-by-timeout.acx";
 
 model::Profile node20() {
   return std::get<model::Profile>(model::load_profile("node-20", ACX_SOURCE_DIR "/models"));
@@ -101,6 +105,34 @@ trace::Trace divergent(const std::string& file, const std::string& label = "not 
   return t;
 }
 
+std::size_t fires(const std::vector<trace::Event>& events) {
+  return static_cast<std::size_t>(std::count_if(events.begin(), events.end(), [](const trace::Event& e) {
+    return e.kind == trace::EventKind::Observe && e.label == "fire";
+  }));
+}
+
+/// kInterval's allowed trace with the most fires of its setInterval(20) before the setTimeout(70)
+/// clears it: three (at 20, 40 and 60 ms).
+trace::Trace three_fires() {
+  const model::Enumeration all = model::enumerate(parse(kInterval), node20());
+  BOOST_REQUIRE(!all.traces.empty());
+  const auto most = std::max_element(all.traces.begin(), all.traces.end(),
+                                     [](const auto& a, const auto& b) { return fires(a) < fires(b); });
+  BOOST_REQUIRE(fires(*most) == 3u);
+  return runtime_trace(*most);
+}
+
+/// The same with a fourth fire: what Node printed once in 200 runs (probe F3), allowed only if
+/// the process stalled for more than 10 ms between creating the interval and the timeout.
+trace::Trace four_fires() {
+  trace::Trace t = three_fires();
+  const auto fire =
+      std::find_if(t.events.begin(), t.events.end(), [](const trace::Event& e) { return e.label == "fire"; });
+  t.events.insert(fire, *fire);
+  BOOST_REQUIRE(fires(t.events) == 4u);
+  return t;
+}
+
 backends::BackendFailure timeout() {
   return {backends::BackendFailure::Kind::TimedOut, "no result within 500 ms; killed", ""};
 }
@@ -141,6 +173,124 @@ BOOST_AUTO_TEST_CASE(check_case_takes_the_search_budget) {
   ScriptedBackend backend({allowed_but_not_first()});
   BOOST_TEST((cli::check_case(kChoices, backend, node20(), {}, tight_budget()).kind == Kind::Undecided));
   BOOST_TEST((cli::check_case(kChoices, backend, node20(), {}).kind == Kind::Pass));
+}
+
+// --- stalled -----------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(four_interval_fires_are_stalled_not_a_fail_nor_a_pass) {
+  const auto s = parse(kInterval);
+  const auto observed = trace::canonicalize(four_fires()).events;
+  // The premise: the model allows four fires without the stall bound, and not with it.
+  model::RunOptions unbounded;
+  unbounded.stall_ms = model::kUnboundedStall;
+  BOOST_TEST((model::match(s, node20(), observed, unbounded).outcome == model::MatchOutcome::Match));
+  BOOST_TEST((model::match(s, node20(), observed).outcome == model::MatchOutcome::Divergence));
+
+  ScriptedBackend backend({four_fires()});
+  const judge::Judgement j = judge::judge(s, backend, node20(), "case");
+  // Stalled, not a fail: the case's @orders 3 is counted under the bound (unbounded, the model
+  // allows any number of fires, and the count would fail it).
+  BOOST_TEST(std::string(judge::verdict_name(j.kind)) == "stalled", j.report);
+  BOOST_TEST(contains(j.report,
+                      "allowed only if the runtime stalled for more than 10 ms between two clock reads "
+                      "(spec/time.md time.stall); the machine was too busy for this run to be judged"),
+             j.report);
+  // Then where the model with the bound parts from the observation: at the fourth fire.
+  BOOST_TEST(contains(j.report, "first divergence after 3 matching event(s)"), j.report);
+  BOOST_TEST(j.divergence.has_value());
+  BOOST_TEST((cli::check_case(kInterval, backend, node20(), {}).kind == Kind::Stalled));
+}
+
+BOOST_AUTO_TEST_CASE(the_stall_bound_is_an_option) {
+  // Whatever the bound, the case's @orders 3 is counted under the spec's (10 ms): with none, the
+  // model would allow any number of fires.
+  ScriptedBackend backend({four_fires()});
+  model::RunOptions none;
+  none.stall_ms = model::kUnboundedStall;
+  BOOST_TEST((cli::check_case(kInterval, backend, node20(), none).kind == Kind::Pass));
+  model::RunOptions loose;
+  loose.stall_ms = 30;  // the timeout may be created 30 ms after the interval: due after its 4th fire
+  BOOST_TEST((cli::check_case(kInterval, backend, node20(), loose).kind == Kind::Pass));
+  // Three fires need no stall at all.
+  ScriptedBackend three({three_fires()});
+  model::RunOptions strict;
+  strict.stall_ms = 0;
+  BOOST_TEST((cli::check_case(kInterval, three, node20(), strict).kind == Kind::Pass));
+}
+
+BOOST_AUTO_TEST_CASE(a_trace_no_stall_explains_stays_a_fail) {
+  ScriptedBackend backend({divergent(kInterval)});
+  const judge::Judgement j = judge::judge(parse(kInterval), backend, node20(), "case");
+  BOOST_TEST(std::string(judge::verdict_name(j.kind)) == "fail", j.report);
+  BOOST_TEST(!contains(j.report, "stalled"), j.report);
+  // Four fires and then a wrong label: not even a stall explains it.
+  trace::Trace wrong = four_fires();
+  for (auto& e : wrong.events)
+    if (e.label == "cleared") e.label = "not what ran";
+  ScriptedBackend wrong_backend({wrong});
+  BOOST_TEST((cli::check_case(kInterval, wrong_backend, node20(), {}).kind == Kind::Fail));
+}
+
+BOOST_AUTO_TEST_CASE(a_stalled_run_is_run_again_and_a_later_pass_makes_a_pass) {
+  ScriptedBackend once({four_fires(), three_fires()});
+  const auto outcome =
+      cli::check_case_runs(kInterval, once, node20(), {}, judge::kDefaultSearchBudget, {3, false});
+  BOOST_TEST((outcome.kind == Kind::Pass), outcome.report);
+  BOOST_TEST(once.runs() == 4u);
+  BOOST_TEST(outcome.stalled_runs() == 2u);
+  BOOST_TEST(contains(outcome.report, "2 of 4 runs passed, 2 of 4 runs stalled"), outcome.report);
+  BOOST_TEST(contains(outcome.report, "run 1 (STALLED):"), outcome.report);
+  BOOST_TEST((cli::classify(outcome, false) == cli::Cell::Pass));
+
+  // Every run stalled: the case is stalled, expected to fail or not.
+  ScriptedBackend always({four_fires()});
+  const auto stalled =
+      cli::check_case_runs(kInterval, always, node20(), {}, judge::kDefaultSearchBudget, {3, false});
+  BOOST_TEST((stalled.kind == Kind::Stalled), stalled.report);
+  BOOST_TEST(contains(stalled.report, "0 of 4 runs passed, 4 of 4 runs stalled"), stalled.report);
+  BOOST_TEST((cli::classify(stalled, false) == cli::Cell::Stalled));
+  BOOST_TEST((cli::classify(stalled, true) == cli::Cell::Stalled));
+
+  // A stall does not hide a divergence: with a fail it is a fail, with a pass and a fail unstable.
+  ScriptedBackend failing({four_fires(), divergent(kInterval)});
+  BOOST_TEST(
+      (cli::check_case_runs(kInterval, failing, node20(), {}, judge::kDefaultSearchBudget, {1, false}).kind ==
+       Kind::Fail));
+  ScriptedBackend mixed({four_fires(), three_fires(), divergent(kInterval)});
+  BOOST_TEST(
+      (cli::check_case_runs(kInterval, mixed, node20(), {}, judge::kDefaultSearchBudget, {2, false}).kind ==
+       Kind::Unstable));
+}
+
+BOOST_AUTO_TEST_CASE(stress_counts_stalled_runs_apart_from_divergences) {
+  ScriptedBackend backend({three_fires(), four_fires()});
+  const auto r = cli::stress_case(kInterval, backend, node20(), 4, judge::kDefaultSearchBudget);
+  BOOST_TEST(r.passed == 2u);
+  BOOST_TEST(r.stalled == 2u);
+  BOOST_TEST(r.failed == 0u);
+  BOOST_REQUIRE(r.stalled_traces.size() == 1u);
+  BOOST_TEST(r.stalled_traces[0].runs == (std::vector<std::size_t>{2, 4}));
+  BOOST_TEST(cli::stress_exit_code({r}) == cli::kExitStalled);
+  ScriptedBackend unsure({allowed_but_not_first()});
+  const auto undecided = cli::stress_case(kChoices, unsure, node20(), 1, tight_budget());
+  BOOST_TEST(cli::stress_exit_code({r, undecided}) == cli::kExitUndecided);
+  ScriptedBackend diverging({divergent(kInterval)});
+  const auto diverged = cli::stress_case(kInterval, diverging, node20(), 1, judge::kDefaultSearchBudget);
+  BOOST_TEST(cli::stress_exit_code({r, diverged}) == cli::kExitDivergence);
+  // Without a bound the same runs pass.
+  model::RunOptions none;
+  none.stall_ms = model::kUnboundedStall;
+  BOOST_TEST(cli::stress_case(kInterval, backend, node20(), 2, judge::kDefaultSearchBudget, none).passed ==
+             2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_stall_option_takes_milliseconds_or_none) {
+  BOOST_TEST(cli::parse_stall("10").value_or(-2) == 10);
+  BOOST_TEST(cli::parse_stall("0").value_or(-2) == 0);
+  BOOST_TEST(cli::parse_stall("60000").value_or(-2) == cli::kMaxStallMs);
+  BOOST_TEST(cli::parse_stall("none").value_or(-2) == model::kUnboundedStall);
+  for (const char* bad : {"", "-1", "60001", "1e3", "10ms", "None", "unbounded", "99999999999999999999"})
+    BOOST_TEST(!cli::parse_stall(bad).has_value(), bad);
 }
 
 // --- unstable ----------------------------------------------------------------------------------
@@ -349,7 +499,7 @@ BOOST_AUTO_TEST_CASE(every_report_format_shows_unstable_and_undecided_cells) {
   BOOST_REQUIRE(!cli::write_report(m, dir.string()));
 
   const auto json = nlohmann::json::parse(read(dir / "report.json"));
-  BOOST_TEST(json["format"] == "acx-conformance-report/2");
+  BOOST_TEST(json["format"] == "acx-conformance-report/3");
   BOOST_TEST(json["all_cells_accounted"] == false);
   const auto& unstable = json["backends"][0]["cells"][0];
   BOOST_TEST(unstable["cell"] == "unstable");
@@ -376,7 +526,7 @@ BOOST_AUTO_TEST_CASE(every_report_format_shows_unstable_and_undecided_cells) {
   BOOST_TEST(contains(html, "<td class=\"cell unstable\" title=\"unstable; 2 of 4 runs passed\">"), html);
   BOOST_TEST(contains(html, "~<small>2/4</small>"), html);
   BOOST_TEST(contains(html, "<td class=\"cell undecided\""), html);
-  BOOST_TEST(contains(html, "<h2>Unstable and undecided cells</h2>"), html);
+  BOOST_TEST(contains(html, "<h2>Unstable, undecided and stalled cells</h2>"), html);
   BOOST_TEST(contains(html, "first divergence"), html);  // the failing runs' reports, inline
 
   const std::string detail = read(dir / "cells/scripted/promises~chain-triggers.txt");
@@ -387,6 +537,75 @@ BOOST_AUTO_TEST_CASE(every_report_format_shows_unstable_and_undecided_cells) {
       << "before\n<!-- conformance-summary:begin -->\nold\n<!-- conformance-summary:end -->\n";
   BOOST_REQUIRE(!cli::write_readme_summary(m, readme.string()));
   const std::string table = read(readme);
-  BOOST_TEST(contains(table, "| error | unstable | undecided |"), table);
-  BOOST_TEST(contains(table, "| `scripted` | v20.0.0 | node-20 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 1 |"), table);
+  BOOST_TEST(contains(table, "| error | unstable | undecided | stalled |"), table);
+  BOOST_TEST(contains(table, "| `scripted` | v20.0.0 | node-20 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 1 | 0 |"),
+             table);
+}
+
+BOOST_AUTO_TEST_CASE(every_report_format_shows_stalled_cells_and_stalled_runs) {
+  ScriptedBackend always({four_fires()});
+  ScriptedBackend once({four_fires(), three_fires()});
+  cli::Matrix m;
+  m.cases = {{"loop/interval-cleared-by-timeout", kInterval, "interval", {"time.stall"}}};
+  cli::BackendColumn stalled{"stalled", "v20.0.0", "node-20", "", {}};
+  stalled.cells.push_back(cell_of(
+      cli::check_case_runs(kInterval, always, node20(), {}, judge::kDefaultSearchBudget, {3, false})));
+  cli::BackendColumn passed{"passed", "v20.0.0", "node-20", "", {}};
+  passed.cells.push_back(
+      cell_of(cli::check_case_runs(kInterval, once, node20(), {}, judge::kDefaultSearchBudget, {1, false})));
+  m.backends = {stalled, passed};
+  BOOST_TEST((stalled.cells[0].cell == cli::Cell::Stalled));
+  BOOST_TEST((passed.cells[0].cell == cli::Cell::Pass));
+  BOOST_TEST(cli::column_counts(stalled).at("stalled") == 1u);
+
+  const auto dir = std::filesystem::temp_directory_path() / "acx-verdicts-stalled-report";
+  std::filesystem::remove_all(dir);
+  BOOST_REQUIRE(!cli::write_report(m, dir.string()));
+
+  const auto json = nlohmann::json::parse(read(dir / "report.json"));
+  BOOST_TEST(json["all_cells_accounted"] == false);  // a stalled cell was not judged
+  const auto& cell = json["backends"][0]["cells"][0];
+  BOOST_TEST(cell["cell"] == "stalled");
+  BOOST_TEST(cell["stalled_runs"] == 4);
+  BOOST_TEST(cell["runs"][0]["verdict"] == "stalled");
+  BOOST_TEST(contains(cell["report"].get<std::string>(), "allowed only if the runtime stalled"));
+  BOOST_TEST(json["backends"][0]["counts"]["stalled"] == 1);
+  // A pass with a stalled run says so, with its report.
+  const auto& pass = json["backends"][1]["cells"][0];
+  BOOST_TEST(pass["cell"] == "pass");
+  BOOST_TEST(pass["passed_runs"] == 1);
+  BOOST_TEST(pass["stalled_runs"] == 1);
+  BOOST_TEST(contains(pass["report"].get<std::string>(), "1 of 2 runs passed, 1 of 2 runs stalled"));
+
+  // junit: a skip (the machine's load, not the runtime), its report the element's text.
+  const std::string junit = read(dir / "junit.xml");
+  BOOST_TEST(
+      contains(junit, "<testsuite name=\"stalled\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""),
+      junit);
+  BOOST_TEST(contains(junit,
+                      "<skipped message=\"stalled: allowed only if the runtime stalled beyond the bound "
+                      "(spec/time.md time.stall); not judged; 0 of 4 runs passed, 4 of 4 runs stalled\">"),
+             junit);
+  BOOST_TEST(contains(junit, "first divergence after 3 matching event(s)"), junit);
+  BOOST_TEST(
+      contains(junit, "<testsuite name=\"passed\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\""),
+      junit);
+
+  const std::string html = read(dir / "index.html");
+  BOOST_TEST(
+      contains(html,
+               "<td class=\"cell stalled\" title=\"stalled; 0 of 4 runs passed, 4 of 4 runs stalled\">"),
+      html);
+  BOOST_TEST(
+      contains(html, "<td class=\"cell pass\" title=\"pass; 1 of 2 runs passed, 1 of 2 runs stalled\">"),
+      html);
+  BOOST_TEST(contains(html, "<h2>Unstable, undecided and stalled cells</h2>"), html);
+  BOOST_TEST(
+      contains(read(dir / "cells/passed/loop~interval-cleared-by-timeout.txt"), "1 of 2 runs stalled"));
+
+  const auto readme = dir / "README.md";
+  std::ofstream(readme) << "<!-- conformance-summary:begin -->\n<!-- conformance-summary:end -->\n";
+  BOOST_REQUIRE(!cli::write_readme_summary(m, readme.string()));
+  BOOST_TEST(contains(read(readme), "| `stalled` | v20.0.0 | node-20 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |"),
+             read(readme));
 }
