@@ -150,6 +150,42 @@ expect "conformance: an undecided cell exits 4" 4 $? "$work/out" "^undecided +no
 expect "report.json has the undecided cell" 0 0 "$work/undecided-report/report.json" '"cell": "undecided"'
 expect "junit shows an undecided cell as an error" 0 0 "$work/undecided-report/junit.xml" '<error message="undecided'
 
+# A trace the model allows only if the runtime stalled beyond the bound (spec/time.md time.stall) is
+# stalled: exit 5 for check, verify and stress, counted apart; in conformance a stalled cell is
+# counted and shown but fails nothing (exit 0), and it is a skip in junit. A fake node prints four
+# fires of the interval (the model's trace with the most, three, and one fire more).
+interval="$src/conformance/cases/loop/interval-cleared-by-timeout.acx"
+"$acx" predict --all "$interval" > "$work/interval-orders"
+{ echo '{"event":"meta","backend":"node","runtime":"v20.0.0","root":1}'
+  awk '/^# allowed trace/ {n++; next} /^#/ {next} n == 3' "$work/interval-orders" |
+    awk '{print} /"label":"fire"/ && !done {print; done = 1}'; } > "$work/four-fires.jsonl"
+printf '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\ncat "%s"\n' "$work/four-fires.jsonl" > "$work/node-stalled"
+chmod +x "$work/node-stalled"
+expect "the fake trace has four fires" 0 0 <(grep -c '"label":"fire"' "$work/four-fires.jsonl") "^4$"
+"$acx" check "$interval" --backend "node:$work/node-stalled" > "$work/out" 2>&1
+expect "check: four fires are stalled" 5 $? "$work/out" "^STALLED +loop/interval-cleared-by-timeout"
+expect "check: the stalled report says why" 0 0 "$work/out" "allowed only if the runtime stalled for more than 10 ms"
+expect "check counts stalled cases apart" 0 0 <(tail -n1 "$work/out") "^0 passed, 0 failed, 1 stalled$"
+"$acx" check "$interval" --backend "node:$work/node-stalled" --stall none > "$work/out" 2>&1
+expect "check --stall none: four fires pass" 0 $? "$work/out" "^1 passed, 0 failed$"
+"$acx" check "$interval" --backend "node:$work/node-stalled" --stall 30 > "$work/out" 2>&1
+expect "check --stall 30: four fires pass" 0 $? "$work/out" "^1 passed, 0 failed$"
+"$acx" check "$interval" --backend "node:$work/node-stalled" --stall 10ms > "$work/out" 2>&1
+expect "check --stall refuses what is not milliseconds or none" 2 $? "$work/out" \
+  "expected whole milliseconds from 0 to 60000 or none \(no bound\), not '10ms'"
+"$acx" verify "$interval" "$work/four-fires.jsonl" > "$work/out" 2>&1
+expect "verify: four fires are stalled" 5 $? "$work/out" "four-fires.jsonl: stalled: allowed only if the runtime stalled"
+mkdir -p "$work/interval"
+cp "$interval" "$work/interval/"
+"$acx" conformance "$work/interval" --backend "node:$work/node-stalled" --expectations "$work/none" --reruns 1 \
+  --report "$work/stalled-report" > "$work/out" 2>&1
+expect "conformance: a stalled cell is shown and fails nothing" 0 $? "$work/out" "^stalled +node:"
+expect "conformance: a stalled cell says its runs" 0 0 "$work/out" "0 of 2 runs passed, 2 of 2 runs stalled"
+expect "report.json has the stalled cell" 0 0 "$work/stalled-report/report.json" '"cell": "stalled"'
+expect "junit shows a stalled cell as a skip" 0 0 "$work/stalled-report/junit.xml" '<skipped message="stalled: '
+"$acx" stress "$interval" --backend "node:$work/node-stalled" --runs 2 > "$work/out" 2>&1
+expect "stress: only stalled runs exit 5" 5 $? "$work/out" "^0 passed, 0 failed, 2 stalled$"
+
 # A runtime that alternates between a wrong trace and a right one (a fake node around the real one):
 # with reruns the case is unstable, counted with its runs, and fails the run.
 printf '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\nn=$(($(cat "%s") + 1)); echo $n > "%s"\nif [ $((n %% 2)) = 1 ]; then node "$@" | sed "s/\\"label\\":\\"first\\"/\\"label\\":\\"flipped\\"/"; else exec node "$@"; fi\n' \
@@ -277,7 +313,11 @@ while IFS= read -r case_file; do
     failures=$((failures + 1)); continue
   fi
   "$acx" verify "$case_file" "$work/trace.jsonl" --profile "$profile" > "$work/out" 2>&1
-  expect "emit+node+verify $case_file" 0 $? "$work/out" "is one the model allows"
+  status=$?
+  # Stalled (exit 5): node was descheduled beyond the stall bound on this busy machine; the run
+  # shows nothing against the model or node. Said, not counted as a failure.
+  if [[ $status -eq 5 ]]; then echo "note: $case_file stalled on this run:"; sed 's/^/  | /' "$work/out"; status=0; fi
+  expect "emit+node+verify $case_file" 0 $status "$work/out" "is one the model allows|: stalled: "
 done < <(find "$src/conformance/cases" -name '*.acx' | sort)
 
 echo "$passes passed, $failures failed"

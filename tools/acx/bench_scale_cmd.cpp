@@ -141,19 +141,23 @@ void print_json(const std::vector<ScaleCase>& cases, const std::string& source, 
   fmt::print("{}\n", j.dump(2));
 }
 
-/// The exit code of the verdicts: the worst one wins (exit_codes.h).
+/// The exit code of the verdicts: the worst one wins (exit_codes.h). A stalled observation (the
+/// machine too busy for it to be judged, as in acx check) is worth the least.
 int exit_code(const std::vector<ScaleCase>& cases) {
   int code = kExitOk;
+  const auto nothing_worse = [&code] { return code == kExitOk || code == kExitStalled; };
   for (const auto& c : cases) {
     const std::string& v = c.match.verdict;
     if (v == "fail" || v == "no match") return kExitDivergence;
     if (v == "backend failure")
       code = kExitBackendFailure;
-    else if (v == "undecided" && code == kExitOk)
+    else if (v == "undecided" && nothing_worse())
       code = kExitUndecided;
-    else if (v != "pass" && code == kExitOk)
+    else if (v == "stalled" && code == kExitOk)
+      code = kExitStalled;
+    else if (v != "pass" && v != "stalled" && nothing_worse())
       code = kExitBadInput;
-    if (c.prediction.worst != model::RunStatus::Completed && code == kExitOk) code = kExitBadInput;
+    if (c.prediction.worst != model::RunStatus::Completed && nothing_worse()) code = kExitBadInput;
   }
   return code;
 }

@@ -20,6 +20,8 @@ const char* outcome_word(CaseOutcome::Kind kind) {
       return "FAIL";
     case CaseOutcome::Kind::Undecided:
       return "UNDECIDED";
+    case CaseOutcome::Kind::Stalled:
+      return "STALLED";
     case CaseOutcome::Kind::Unstable:
       return "UNSTABLE";
     case CaseOutcome::Kind::Unsupported:
@@ -76,6 +78,9 @@ CaseOutcome check_case(const std::string& file, backends::Backend& backend, cons
     case judge::Judgement::Kind::Undecided:
       out.kind = CaseOutcome::Kind::Undecided;
       break;
+    case judge::Judgement::Kind::Stalled:
+      out.kind = CaseOutcome::Kind::Stalled;
+      break;
     case judge::Judgement::Kind::Unsupported:
       out.kind = CaseOutcome::Kind::Unsupported;
       break;
@@ -96,12 +101,19 @@ std::size_t CaseOutcome::passed_runs() const {
       std::count_if(runs.begin(), runs.end(), [](const Run& r) { return r.kind == Kind::Pass; }));
 }
 
+std::size_t CaseOutcome::stalled_runs() const {
+  if (runs.empty()) return kind == Kind::Stalled ? 1 : 0;
+  return static_cast<std::size_t>(
+      std::count_if(runs.begin(), runs.end(), [](const Run& r) { return r.kind == Kind::Stalled; }));
+}
+
 bool worth_rerunning(const CaseOutcome& first, bool expected_to_fail) {
   switch (first.kind) {
     case CaseOutcome::Kind::Pass:
       return expected_to_fail;
     case CaseOutcome::Kind::Fail:
     case CaseOutcome::Kind::Undecided:
+    case CaseOutcome::Kind::Stalled:  // a quieter moment may give a run that can be judged
       return true;
     case CaseOutcome::Kind::BackendFailure:
       // A crash or garbage is the runtime's answer; a timeout may be the machine's load.
@@ -130,8 +142,8 @@ CaseOutcome combine_runs(const std::vector<CaseOutcome>& runs) {
   if (runs.size() == 1) return out;
   std::map<Kind, std::size_t> n;
   for (const auto& r : runs) ++n[r.kind];
-  const std::size_t passed = n[Kind::Pass];
-  if (passed == runs.size())
+  const std::size_t passed = n[Kind::Pass], stalled = n[Kind::Stalled];
+  if (passed > 0 && passed + stalled == runs.size())
     out.kind = Kind::Pass;
   else if (passed > 0 && n[Kind::Fail] + n[Kind::BackendFailure] > 0)
     out.kind = Kind::Unstable;
@@ -145,7 +157,9 @@ CaseOutcome combine_runs(const std::vector<CaseOutcome>& runs) {
     out.runs.push_back({r.kind, r.report, r.timed_out});
     verdicts.push_back(fmt::format("run {}: {}", verdicts.size() + 1, outcome_word(r.kind)));
   }
-  out.report = fmt::format("{} of {} runs passed ({})", passed, runs.size(), fmt::join(verdicts, ", "));
+  out.report = fmt::format("{} of {} runs passed{} ({})", passed, runs.size(),
+                           stalled ? fmt::format(", {} of {} runs stalled", stalled, runs.size()) : "",
+                           fmt::join(verdicts, ", "));
   // Each distinct report once: the same divergence on every run is one finding.
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (runs[i].kind == Kind::Pass || runs[i].report.empty()) continue;

@@ -18,9 +18,11 @@ namespace acx::cli {
 
 struct CaseOutcome {
   /// Unsupported: the case needs a capability the runtime lacks (spec/capabilities.md); it is neither
-  /// a pass nor a fail. Undecided: the model's search ran out of its budget. Unstable: run several
-  /// times (check_case_runs), it passed on some runs and failed on others.
-  enum class Kind { Pass, Fail, Undecided, Unstable, Unsupported, BadInput, BackendFailure } kind;
+  /// a pass nor a fail. Undecided: the model's search ran out of its budget. Stalled: the model
+  /// allows the observation only if a step took longer than the stall bound (the judge's
+  /// Stalled, judge.h). Unstable: run several times (check_case_runs), it passed on some runs and
+  /// failed on others.
+  enum class Kind { Pass, Fail, Undecided, Stalled, Unstable, Unsupported, BadInput, BackendFailure } kind;
   std::string file;
   std::string id;      ///< The case's @id (or the file name when the case did not parse).
   std::string report;  ///< Empty for a pass; otherwise the first-divergence report or the error.
@@ -36,6 +38,7 @@ struct CaseOutcome {
   std::vector<Run> runs;  ///< Empty when the case ran once.
 
   std::size_t passed_runs() const;
+  std::size_t stalled_runs() const;  ///< Of the runs (the outcome itself when it ran once).
 };
 
 /// A case file read: its scenario, or the located error when it does not parse or its header is
@@ -62,8 +65,9 @@ struct Reruns {
   bool expected_to_fail = false;
 };
 
-/// Whether a first run says too little on its own: a fail, an undecided search or a timeout (each
-/// may be the runtime's timing or the machine's load), or, for an expected failure, a pass.
+/// Whether a first run says too little on its own: a fail, an undecided search, a stalled run or a
+/// timeout (each may be the runtime's timing or the machine's load), or, for an expected failure,
+/// a pass.
 bool worth_rerunning(const CaseOutcome& first, bool expected_to_fail);
 
 /// check_case, and `reruns.count` more runs when the first is worth_rerunning; the verdict of all
@@ -72,11 +76,13 @@ CaseOutcome check_case_runs(const std::string& file, backends::Backend& backend,
                             const model::Profile& profile, const model::RunOptions& options,
                             std::size_t search_budget, const Reruns& reruns);
 
-/// The verdict of several runs of one case (the first first): a pass if every run passed;
-/// Unstable if some passed and some failed or the backend failed on them; Undecided if the others
-/// were all undecided (no run diverged, so nothing shows the runtime unstable); with no pass, Fail
-/// if any run failed, else Undecided if any was, else the first run's. The report says how many
-/// runs passed and gives each distinct report of the others. `runs` holds every run.
+/// The verdict of several runs of one case (the first first): a pass if some passed and the others
+/// stalled (a stalled run shows nothing against the runtime); Unstable if some passed and some
+/// failed or the backend failed on them; Undecided if some passed and the others were undecided or
+/// stalled, one at least undecided (no run diverged, so nothing shows the runtime unstable); with
+/// no pass, Fail if any run failed, else Undecided if any was, else the first
+/// run's (Stalled when every run stalled). The report says how many runs passed (and how many
+/// stalled) and gives each distinct report of the others. `runs` holds every run.
 CaseOutcome combine_runs(const std::vector<CaseOutcome>& runs);
 
 const char* outcome_word(CaseOutcome::Kind kind);

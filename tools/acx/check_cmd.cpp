@@ -27,11 +27,15 @@ struct CheckOptions {
   double timeout = 30;
   unsigned reruns = 0;
   std::size_t search_budget = judge::kDefaultSearchBudget;
+  std::int64_t stall_ms = model::RunOptions{}.stall_ms;
 };
 
-/// The model's options with the rules --mutate breaks; nullopt (reported) for a rule that cannot be.
-std::optional<model::RunOptions> run_options(const std::vector<std::string>& mutations) {
+/// The model's options with the rules --mutate breaks and the --stall bound; nullopt (reported) for a rule
+/// that cannot be.
+std::optional<model::RunOptions> run_options(const std::vector<std::string>& mutations,
+                                             std::int64_t stall_ms) {
   model::RunOptions options;
+  options.stall_ms = stall_ms;
   bool ok = true;
   for (const auto& m : mutations) {
     if (!model::mutable_rules().contains(m)) {
@@ -47,7 +51,7 @@ std::optional<model::RunOptions> run_options(const std::vector<std::string>& mut
 }
 
 int cmd_check(const CheckOptions& o) {
-  const auto options = run_options(o.mutations);
+  const auto options = run_options(o.mutations, o.stall_ms);
   if (!options) return kExitBadInput;
   auto collected = collect_cases(o.paths);
   if (auto* error = std::get_if<std::string>(&collected)) {
@@ -73,13 +77,13 @@ int cmd_check(const CheckOptions& o) {
     const CaseOutcome outcome =
         check_case_runs(file, *ready.backend, *ready.profile, *options, o.search_budget, {o.reruns, false});
     ++counts[outcome.kind];
-    if (outcome.kind != CaseOutcome::Kind::Pass || !o.quiet)
-      fmt::print(
-          "{:<7} {}{}{}\n", outcome_word(outcome.kind), outcome.id,
-          outcome.id == outcome.file ? "" : fmt::format("  ({})", outcome.file),
-          outcome.projection == trace::Projection::Full || outcome.kind == CaseOutcome::Kind::Unsupported
-              ? ""
-              : "  [stores only]");
+    // Quiet, a pass is not shown, nor its report (a pass with stalled runs says how many).
+    if (outcome.kind == CaseOutcome::Kind::Pass && o.quiet) continue;
+    fmt::print("{:<7} {}{}{}\n", outcome_word(outcome.kind), outcome.id,
+               outcome.id == outcome.file ? "" : fmt::format("  ({})", outcome.file),
+               outcome.projection == trace::Projection::Full || outcome.kind == CaseOutcome::Kind::Unsupported
+                   ? ""
+                   : "  [stores only]");
     if (!outcome.report.empty()) {
       std::string report = outcome.report;
       while (!report.empty() && report.back() == '\n') report.pop_back();
@@ -93,19 +97,23 @@ int cmd_check(const CheckOptions& o) {
   const std::size_t diverged = counts[CaseOutcome::Kind::Fail];
   const std::size_t unstable = counts[CaseOutcome::Kind::Unstable];
   const std::size_t undecided = counts[CaseOutcome::Kind::Undecided];
+  const std::size_t stalled = counts[CaseOutcome::Kind::Stalled];
   if (bad + backend_failures + unstable > 0)
     fmt::print("{} diverged, {}{} bad input, {} backend failure(s)\n", diverged,
                unstable ? fmt::format("{} unstable, ", unstable) : "", bad, backend_failures);
-  // "N passed, M failed" as before; undecided cases are neither (and only named when there are
-  // some, so that what parses the line keeps working), unstable ones are failed.
+  // "N passed, M failed" as before; undecided and stalled cases are neither (and only named when
+  // there are some, so that what parses the line keeps working), unstable ones are failed.
   const std::size_t unsupported = counts[CaseOutcome::Kind::Unsupported];
-  fmt::print("{} passed, {} failed{}{}\n", passed, files.size() - passed - unsupported - undecided,
+  fmt::print("{} passed, {} failed{}{}{}\n", passed,
+             files.size() - passed - unsupported - undecided - stalled,
              undecided ? fmt::format(", {} undecided", undecided) : "",
+             stalled ? fmt::format(", {} stalled", stalled) : "",
              unsupported ? fmt::format(", {} unsupported", unsupported) : "");
   if (bad > 0) return kExitBadInput;
   if (backend_failures > 0) return kExitBackendFailure;
   if (diverged + unstable > 0) return kExitDivergence;
   if (undecided > 0) return kExitUndecided;
+  if (stalled > 0) return kExitStalled;
   return kExitOk;
 }
 
@@ -126,10 +134,11 @@ Command add_check(CLI::App& app) {
   check->add_flag("-q,--quiet", o->quiet, "Print only cases that do not pass");
   check
       ->add_option("--reruns", o->reruns,
-                   "Run a case that fails, is undecided or times out this many more times: one that "
-                   "then passes is UNSTABLE")
+                   "Run a case that fails, is undecided, stalls or times out this many more times: one "
+                   "that then passes is UNSTABLE (a PASS where the others only stalled)")
       ->capture_default_str();
   add_search_budget_option(*check, o->search_budget);
+  add_stall_option(*check, o->stall_ms);
   check->add_option("--timeout", o->timeout, "Seconds a backend may take per case")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

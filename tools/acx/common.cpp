@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "acx/model/machine.h"
 #include "acx/scenario/parser.h"
 
 namespace acx::cli {
@@ -91,6 +92,33 @@ void add_search_budget_option(CLI::App& command, std::size_t& budget) {
           "before the verdict is undecided")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+}
+
+std::optional<std::int64_t> parse_stall(const std::string& text) {
+  if (text == "none") return model::kUnboundedStall;
+  if (text.empty() || text.size() > 5 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  const std::int64_t ms = std::stoll(text);
+  if (ms > kMaxStallMs) return std::nullopt;
+  return ms;
+}
+
+void add_stall_option(CLI::App& command, std::int64_t& stall_ms) {
+  command
+      .add_option_function<std::string>(
+          "--stall", [&stall_ms](const std::string& text) { stall_ms = *parse_stall(text); },
+          "Milliseconds one step of a run may take (spec/time.md time.stall); a trace allowed only "
+          "beyond it is stalled. none: no bound (such a trace passes)")
+      ->type_name("MS|none")
+      ->default_str(std::to_string(stall_ms))
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            if (parse_stall(text)) return {};
+            return fmt::format("expected whole milliseconds from 0 to {} or none (no bound), not '{}'",
+                               kMaxStallMs, text);
+          },
+          ""));
 }
 
 std::string indented(const std::string& text, const std::string& indent) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -41,6 +42,19 @@ std::optional<trace::Trace> run_or_report(backends::Backend& backend, const scen
 /// search for the observed trace may explore before its
 /// verdict is undecided (check, verify, conformance, stress).
 void add_search_budget_option(CLI::App& command, std::size_t& budget);
+
+/// The largest --stall in milliseconds: a minute, beyond any step a run takes (the model multiplies
+/// the bound by the steps between two clock reads).
+inline constexpr std::int64_t kMaxStallMs = 60000;
+
+/// A --stall value: whole milliseconds from 0 to kMaxStallMs, or "none" (model::kUnboundedStall);
+/// nullopt for anything else.
+std::optional<std::int64_t> parse_stall(const std::string& text);
+
+/// --stall MS|none of check, verify, conformance and stress: how long one step of a run may take
+/// (spec/time.md, default 10); a trace the model allows only beyond it is stalled (the judge's
+/// Stalled). `none` takes no bound, so that such a trace passes. A bad value is bad input (exit 2).
+void add_stall_option(CLI::App& command, std::int64_t& stall_ms);
 
 /// `text` with each line after the first starting with `indent` (for reports under a heading).
 std::string indented(const std::string& text, const std::string& indent);

@@ -33,6 +33,8 @@ const char* cell_name(Cell cell) {
       return "unstable";
     case Cell::Undecided:
       return "undecided";
+    case Cell::Stalled:
+      return "stalled";
   }
   return "?";
 }
@@ -71,6 +73,9 @@ Cell classify(const CaseOutcome& outcome, bool expected) {
     case CaseOutcome::Kind::Undecided:
       // Whether it fails is not known, expected or not.
       return Cell::Undecided;
+    case CaseOutcome::Kind::Stalled:
+      // Nor here: every run needed a stall beyond the bound, expected to fail or not.
+      return Cell::Stalled;
     case CaseOutcome::Kind::Unsupported:
       return Cell::Unsupported;
     case CaseOutcome::Kind::BackendFailure:
@@ -146,6 +151,8 @@ Matrix run_conformance(const ConformanceOptions& options) {
   for (std::size_t b = 0; b < columns.size(); ++b)
     if (columns[b].backend)
       for (std::size_t c = 0; c < files.size(); ++c) work.emplace_back(b, c);
+  model::RunOptions run_options;
+  run_options.stall_ms = options.stall_ms;
   std::atomic<std::size_t> next{0};
   std::mutex progress;
   std::size_t done = 0;
@@ -156,7 +163,7 @@ Matrix run_conformance(const ConformanceOptions& options) {
       CellResult r;
       if (auto e = columns[b].expectations.find(m.cases[c].id); e != columns[b].expectations.end())
         r.expectation = e->second;
-      r.outcome = check_case_runs(files[c], *columns[b].backend, *columns[b].profile, {},
+      r.outcome = check_case_runs(files[c], *columns[b].backend, *columns[b].profile, run_options,
                                   options.search_budget, {options.reruns, r.expectation.has_value()});
       r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       r.cell = classify(r.outcome, r.expectation.has_value());

@@ -21,6 +21,9 @@ enum class Cell {
   Error,           ///< Bad input, or the backend crashed, hung or printed garbage.
   Unstable,        ///< Run again (--reruns), it passed on some runs and not on others.
   Undecided,       ///< The model's search ran out of its budget (--search-budget) before deciding.
+  /// Every run was allowed only if the runtime stalled longer than --stall (the judge's Stalled,
+  /// judge.h): the machine was too busy to judge it. Counted, but it fails no run.
+  Stalled,
 };
 
 const char* cell_name(Cell cell);  ///< "pass", "fail", "unsupported", "expected-fail", ...
@@ -63,8 +66,10 @@ struct ConformanceOptions {
   std::string expectations_dir;
   double timeout_seconds = 30;
   unsigned jobs = 2;
-  unsigned reruns = 3;  ///< More runs of a cell that fails, is undecided or times out (check_case_runs).
+  unsigned reruns =
+      3;  ///< More runs of a cell that fails, is undecided, stalls or times out (check_case_runs).
   std::size_t search_budget = judge::kDefaultSearchBudget;
+  std::int64_t stall_ms = model::RunOptions{}.stall_ms;  ///< --stall (model::kUnboundedStall: none).
 };
 
 /// Runs the matrix. Progress and per-backend summaries go to stdout.

@@ -25,11 +25,13 @@ int cmd_conformance(const ConformanceOptions& options, const std::string& report
       failed |= r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass || r.cell == Cell::Unstable;
       errors |= r.cell == Cell::Error;
       undecided |= r.cell == Cell::Undecided;
-      // An expected failure that passed on a rerun is shown too: its entry describes a race.
+      // An expected failure that passed on a rerun is shown too: its entry describes a race. A
+      // stalled cell fails nothing (the machine was too busy, not the runtime wrong) but is shown:
+      // it was not judged.
       const bool flaky_expectation = r.cell == Cell::ExpectedFail && r.outcome.passed_runs() > 0;
       const bool attention = r.cell == Cell::Fail || r.cell == Cell::UnexpectedPass ||
                              r.cell == Cell::Error || r.cell == Cell::Unstable || r.cell == Cell::Undecided ||
-                             flaky_expectation;
+                             r.cell == Cell::Stalled || flaky_expectation;
       if (!attention && (quiet || r.cell == Cell::Pass)) continue;
       fmt::print("{:<15} {:<34} {}\n", cell_name(r.cell), col.spec, m.cases[i].id);
       if (r.cell == Cell::UnexpectedPass)
@@ -38,16 +40,16 @@ int cmd_conformance(const ConformanceOptions& options, const std::string& report
         fmt::print("    {}\n", indented(r.outcome.report, "    "));
     }
   }
-  fmt::print("{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5} {:>8} {:>9}\n", "backend (runtime, profile)",
-             "pass", "fail", "unsupported", "expected-fail", "unexpected-pass", "error", "unstable",
-             "undecided");
+  fmt::print("{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5} {:>8} {:>9} {:>7}\n",
+             "backend (runtime, profile)", "pass", "fail", "unsupported", "expected-fail", "unexpected-pass",
+             "error", "unstable", "undecided", "stalled");
   for (const auto& col : m.backends) {
     const auto c = column_counts(col);
     fmt::print(
-        "{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5} {:>8} {:>9}\n",
+        "{:<36} {:>5} {:>5} {:>11} {:>13} {:>15} {:>5} {:>8} {:>9} {:>7}\n",
         fmt::format("{} ({}, {})", col.spec, col.runtime.empty() ? "unavailable" : col.runtime, col.profile),
         c.at("pass"), c.at("fail"), c.at("unsupported"), c.at("expected-fail"), c.at("unexpected-pass"),
-        c.at("error"), c.at("unstable"), c.at("undecided"));
+        c.at("error"), c.at("unstable"), c.at("undecided"), c.at("stalled"));
   }
   if (!report_dir.empty()) {
     if (auto error = write_report(m, report_dir)) {
@@ -67,7 +69,7 @@ int cmd_conformance(const ConformanceOptions& options, const std::string& report
   if (errors) return kExitBackendFailure;
   if (failed) return kExitDivergence;
   if (undecided) return kExitUndecided;
-  return kExitOk;
+  return kExitOk;  // stalled cells too: counted and shown, they fail no run
 }
 
 }  // namespace
@@ -102,10 +104,12 @@ Command add_conformance(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   conformance
       ->add_option("--reruns", o->run.reruns,
-                   "Run a cell that fails, is undecided or times out this many more times (an expected "
-                   "failure that passes too): one that then passes is unstable")
+                   "Run a cell that fails, is undecided, stalls or times out this many more times (an "
+                   "expected failure that passes too): one that then passes is unstable (a pass where "
+                   "the others only stalled)")
       ->capture_default_str();
   add_search_budget_option(*conformance, o->run.search_budget);
+  add_stall_option(*conformance, o->run.stall_ms);
   conformance->add_flag("-q,--quiet", o->quiet, "Print only the summary and the cells that need attention");
   conformance->add_option("--readme", o->readme,
                           "Rewrite the summary table of this Markdown file (README.md)");

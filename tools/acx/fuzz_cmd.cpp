@@ -51,7 +51,7 @@ int cmd_fuzz(const FuzzOptions& o) {
   std::fflush(stdout);
 
   // Regressions first: every minimal divergence found before must still be judged.
-  std::size_t regression_failures = 0, regressions_undecided = 0;
+  std::size_t regression_failures = 0, regressions_undecided = 0, regressions_stalled = 0;
   if (!o.regressions.empty()) {
     const fuzz::Regressions read = fuzz::read_regressions(o.regressions);
     // A malformed entry counts as a failed regression; the others are still replayed.
@@ -64,17 +64,22 @@ int cmd_fuzz(const FuzzOptions& o) {
       if (j.kind == Judgement::Kind::Undecided) {
         ++regressions_undecided;
         fmt::print("regression {} ({}) is undecided:\n{}\n", r.scenario.header.id, r.where, j.report);
+      } else if (j.kind == Judgement::Kind::Stalled) {
+        ++regressions_stalled;
+        fmt::print("regression {} ({}) stalled:\n{}\n", r.scenario.header.id, r.where, j.report);
       } else if (!ok) {
         ++regression_failures;
         fmt::print("regression {} ({}) fails:\n{}\n", r.scenario.header.id, r.where, j.report);
       }
     }
-    fmt::print("regressions: {} replayed from {}, {} failed{}\n", regressions.size() + read.errors.size(),
+    fmt::print("regressions: {} replayed from {}, {} failed{}{}\n", regressions.size() + read.errors.size(),
                o.regressions, regression_failures,
-               regressions_undecided ? fmt::format(", {} undecided", regressions_undecided) : "");
+               regressions_undecided ? fmt::format(", {} undecided", regressions_undecided) : "",
+               regressions_stalled ? fmt::format(", {} stalled", regressions_stalled) : "");
   }
 
-  std::atomic<std::size_t> next{0}, passed{0}, failed{0}, undecided{0}, unsupported{0}, skipped{0};
+  std::atomic<std::size_t> next{0}, passed{0}, failed{0}, undecided{0}, stalled{0}, unsupported{0},
+      skipped{0};
   std::mutex found_mutex;
   std::vector<Found> found;
   Progress progress(o.count);
@@ -110,8 +115,9 @@ int cmd_fuzz(const FuzzOptions& o) {
     }
     for (int again = 0; again < 2; ++again) {
       const Judgement j = judge::judge_random(s, backend, profile, "confirm");
-      // An undecided run passes no more than a failing one.
-      if (j.kind != Judgement::Kind::Fail && j.kind != Judgement::Kind::Undecided) {
+      // An undecided or stalled run passes no more than a failing one.
+      if (j.kind != Judgement::Kind::Fail && j.kind != Judgement::Kind::Undecided &&
+          j.kind != Judgement::Kind::Stalled) {
         std::lock_guard lock(found_mutex);
         found.push_back({index, "unstable", "", first.report});
         return true;
@@ -204,6 +210,16 @@ int cmd_fuzz(const FuzzOptions& o) {
         dir.write("undecided.txt", j.report + "\n");
         std::lock_guard lock(found_mutex);
         found.push_back({index, "undecided", dir.path(), j.report});
+      } else if (j.kind == Judgement::Kind::Stalled) {
+        // Neither a pass nor a failure either: allowed only if the runtime stalled beyond the bound
+        // (the judge's Stalled), the machine too busy for the program to be judged. Kept for study.
+        ++stalled;
+        const OutputFolder dir(o.output_dir, fmt::format("stalled-{}-{}", o.seed, index));
+        dir.write("program.acx", scenario::print(s));
+        dir.write("stalled.txt", j.report + "\n");
+        if (j.observed) dir.write("observed.jsonl", trace::write_jsonl(*j.observed));
+        std::lock_guard lock(found_mutex);
+        found.push_back({index, "stalled", dir.path(), j.report});
       } else if (j.kind == Judgement::Kind::BackendFailure) {
         ++failed;
         // Kept for study: a runtime that crashed or hung on a program the model finishes.
@@ -249,11 +265,14 @@ int cmd_fuzz(const FuzzOptions& o) {
   if (unsupported > 0)
     fmt::print("unsupported: {} program(s) need capabilities the profile lacks\n", unsupported.load());
   fmt::print("throughput: {:.1f} programs/s\n", static_cast<double>(o.count) / seconds);
-  // "N passed, M failed" as before; undecided programs are neither, and named only when there are some.
-  fmt::print("{} passed, {} failed{}\n", passed.load(), failed.load(),
-             undecided > 0 ? fmt::format(", {} undecided", undecided.load()) : "");
+  // "N passed, M failed" as before; undecided and stalled programs are neither, and named only when
+  // there are some.
+  fmt::print("{} passed, {} failed{}{}\n", passed.load(), failed.load(),
+             undecided > 0 ? fmt::format(", {} undecided", undecided.load()) : "",
+             stalled > 0 ? fmt::format(", {} stalled", stalled.load()) : "");
   if (failed > 0 || regression_failures > 0) return kExitDivergence;
   if (undecided > 0 || regressions_undecided > 0) return kExitUndecided;
+  if (stalled > 0 || regressions_stalled > 0) return kExitStalled;
   return kExitOk;
 }
 }  // namespace

@@ -16,10 +16,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// In the order of the summary tables; unstable and undecided came last, after the columns that
-// scripts reading the README table already knew.
-constexpr Cell kCells[] = {Cell::Pass,           Cell::Fail,  Cell::Unsupported, Cell::ExpectedFail,
-                           Cell::UnexpectedPass, Cell::Error, Cell::Unstable,    Cell::Undecided};
+// In the order of the summary tables; unstable, undecided and stalled came last, after the columns
+// that scripts reading the README table already knew.
+constexpr Cell kCells[] = {Cell::Pass,         Cell::Fail,           Cell::Unsupported,
+                           Cell::ExpectedFail, Cell::UnexpectedPass, Cell::Error,
+                           Cell::Unstable,     Cell::Undecided,      Cell::Stalled};
 
 /// Where a cell's report lives, relative to the report folder.
 std::string detail_path(const BackendColumn& col, const CaseInfo& c) {
@@ -29,8 +30,9 @@ std::string detail_path(const BackendColumn& col, const CaseInfo& c) {
   return fmt::format("cells/{}/{}.txt", expectations_key(col.spec), id);
 }
 
+/// A cell with a report to read: any but a pass, and a pass some of whose runs stalled.
 bool has_detail(const CellResult& r) {
-  return r.cell != Cell::Pass && !r.outcome.report.empty();
+  return (r.cell != Cell::Pass || r.outcome.stalled_runs() > 0) && !r.outcome.report.empty();
 }
 
 std::string xml_escape(const std::string& s) {
@@ -72,6 +74,8 @@ const char* run_verdict(const CaseOutcome::Run& run) {
       return "fail";
     case CaseOutcome::Kind::Undecided:
       return "undecided";
+    case CaseOutcome::Kind::Stalled:
+      return "stalled";
     case CaseOutcome::Kind::BackendFailure:
       return run.timed_out ? "timeout" : "backend-failure";
     case CaseOutcome::Kind::Unstable:
@@ -82,10 +86,13 @@ const char* run_verdict(const CaseOutcome::Run& run) {
   return "error";
 }
 
-/// "2 of 4 runs passed" for a cell that ran more than once; empty otherwise.
+/// "2 of 4 runs passed" (then ", 1 of 4 runs stalled" if some did) for a cell that ran more than
+/// once; empty otherwise.
 std::string run_counts(const CellResult& r) {
   if (r.outcome.runs.empty()) return {};
-  return fmt::format("{} of {} runs passed", r.outcome.passed_runs(), r.outcome.runs.size());
+  const std::size_t stalled = r.outcome.stalled_runs(), runs = r.outcome.runs.size();
+  return fmt::format("{} of {} runs passed{}", r.outcome.passed_runs(), runs,
+                     stalled ? fmt::format(", {} of {} runs stalled", stalled, runs) : "");
 }
 
 /// Whether some runs of the cell passed and some did not.
@@ -103,8 +110,9 @@ bool all_accounted(const Matrix& m) {
 
 nlohmann::json to_json(const Matrix& m) {
   nlohmann::json j;
-  // 2: the cells unstable and undecided, and the runs of a cell that ran more than once.
-  j["format"] = "acx-conformance-report/2";
+  // 2: the cells unstable and undecided, and the runs of a cell that ran more than once. 3: the cell
+  // stalled, a run's verdict stalled, and stalled_runs beside passed_runs.
+  j["format"] = "acx-conformance-report/3";
   j["all_cells_accounted"] = all_accounted(m);
   j["cases"] = nlohmann::json::array();
   for (const auto& c : m.cases)
@@ -127,6 +135,7 @@ nlohmann::json to_json(const Matrix& m) {
         cell["expectation"] = {{"reason", r.expectation->reason}, {"link", r.expectation->link}};
       if (!r.outcome.runs.empty()) {
         cell["passed_runs"] = r.outcome.passed_runs();
+        cell["stalled_runs"] = r.outcome.stalled_runs();
         nlohmann::json runs = nlohmann::json::array();
         for (const auto& run : r.outcome.runs) {
           nlohmann::json one = {{"verdict", run_verdict(run)}};
@@ -153,7 +162,7 @@ std::string junit(const Matrix& m) {
     const auto counts = column_counts(col);
     const std::size_t failures = counts.at("fail") + counts.at("unexpected-pass") + counts.at("unstable");
     const std::size_t errors = counts.at("error") + counts.at("undecided");
-    const std::size_t skipped = counts.at("unsupported") + counts.at("expected-fail");
+    const std::size_t skipped = counts.at("unsupported") + counts.at("expected-fail") + counts.at("stalled");
     double total = 0;
     for (const auto& r : col.cells) total += r.seconds;
     out += fmt::format(
@@ -205,6 +214,15 @@ std::string junit(const Matrix& m) {
               "    </testcase>\n",
               xml_escape(r.outcome.report));
           break;
+        case Cell::Stalled:
+          // A skip, not an error: the observation was allowed only beyond the stall bound, which
+          // says the machine was too busy, nothing about the runtime (acx conformance exits 0).
+          // The report, with where the bounded model diverged, is the element's text.
+          out += fmt::format(
+              ">\n      <skipped message=\"stalled: allowed only if the runtime stalled beyond the bound "
+              "(spec/time.md time.stall); not judged{}\">{}</skipped>\n    </testcase>\n",
+              r.outcome.runs.empty() ? "" : xml_escape("; " + run_counts(r)), xml_escape(r.outcome.report));
+          break;
         case Cell::Error:
           out += fmt::format(
               ">\n      <error message=\"backend failure or bad input\">{}</error>\n    </testcase>\n",
@@ -229,7 +247,7 @@ td.name { font-family: ui-monospace, monospace; }
 .pass { background: #c8ecc9; } .fail { background: #f4a3a3; } .unsupported { background: #e2e2e2; color: #666; }
 .expected-fail { background: #f9dc8c; } .unexpected-pass { background: #d6b4f0; } .error { background: #c0392b; color: #fff; }
 .unstable { background: repeating-linear-gradient(45deg, #f4a3a3 0 6px, #c8ecc9 6px 12px); }
-.undecided { background: #9fc5e8; }
+.undecided { background: #9fc5e8; } .stalled { background: #c9e4de; }
 td.cell small { font-size: 75%; }
 details pre { white-space: pre-wrap; margin: 0.3em 0 0.8em 1em; }
 td.cell a { color: inherit; }
@@ -254,27 +272,31 @@ const char* cell_symbol(Cell c) {
       return "~";
     case Cell::Undecided:
       return "?";
+    case Cell::Stalled:
+      return "…";
   }
   return "?";
 }
 
 /// The worst cell of a set, for a rule's row: error, fail, unstable, unexpected pass, undecided,
-/// expected fail, pass, unsupported.
+/// stalled, expected fail, pass, unsupported.
 Cell worst(const std::vector<Cell>& cells) {
   for (Cell c : {Cell::Error, Cell::Fail, Cell::Unstable, Cell::UnexpectedPass, Cell::Undecided,
-                 Cell::ExpectedFail, Cell::Pass})
+                 Cell::Stalled, Cell::ExpectedFail, Cell::Pass})
     if (std::find(cells.begin(), cells.end(), c) != cells.end()) return c;
   return Cell::Unsupported;
 }
 
-/// The cells whose runs did not all agree (unstable, an expected failure that passed on some run)
-/// and the undecided ones, each with the reports of its runs: where a flake hunt starts.
+/// The cells whose runs did not all agree (unstable, an expected failure that passed on some run, a
+/// pass with stalled runs) and the undecided and stalled ones, each with the reports of its runs:
+/// where a flake hunt starts.
 std::string runs_section(const Matrix& m) {
   std::string items;
   for (const auto& col : m.backends)
     for (std::size_t i = 0; i < col.cells.size(); ++i) {
       const auto& r = col.cells[i];
-      if (r.outcome.runs.empty() || (!mixed_runs(r) && r.cell != Cell::Undecided)) continue;
+      if (r.outcome.runs.empty() || (!mixed_runs(r) && r.cell != Cell::Undecided && r.cell != Cell::Stalled))
+        continue;
       items += fmt::format(
           "<details id=\"runs-{}-{}\"><summary><span class=\"{}\">{}</span> {} on <code>{}</code>: "
           "{}</summary>"
@@ -284,7 +306,7 @@ std::string runs_section(const Matrix& m) {
           xml_escape(r.outcome.report));
     }
   if (items.empty()) return {};
-  return "<h2>Unstable and undecided cells</h2>\n<div id=\"runs\">\n" + items + "</div>\n";
+  return "<h2>Unstable, undecided and stalled cells</h2>\n<div id=\"runs\">\n" + items + "</div>\n";
 }
 
 std::string html(const Matrix& m) {
@@ -292,10 +314,11 @@ std::string html(const Matrix& m) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>acx conformance</title>"
       "<style>{}</style></head><body>\n<h1>acx conformance: {} cases on {} backends</h1>\n",
       kStyle, m.cases.size(), m.backends.size());
-  out += fmt::format("<p id=\"verdict\">{}</p>\n",
-                     all_accounted(m)
-                         ? "Every cell is a pass, unsupported, or an expected failure with a reason."
-                         : "Some cells are failures, unstable, undecided, unexpected passes or errors.");
+  out += fmt::format(
+      "<p id=\"verdict\">{}</p>\n",
+      all_accounted(m)
+          ? "Every cell is a pass, unsupported, or an expected failure with a reason."
+          : "Some cells are failures, unstable, undecided, stalled, unexpected passes or errors.");
   out += "<p class=\"legend\">";
   for (Cell c : kCells)
     out += fmt::format("<span class=\"{}\">{} {}</span>", cell_name(c), cell_symbol(c), cell_name(c));
@@ -403,14 +426,14 @@ std::optional<std::string> write_readme_summary(const Matrix& m, const std::stri
     return fmt::format("{}: no {} ... {} lines to replace", file, begin, end);
   std::string table = begin +
                       "\n| backend | runtime | profile | pass | fail | unsupported | expected-fail | "
-                      "unexpected-pass | error | unstable | undecided |\n"
-                      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+                      "unexpected-pass | error | unstable | undecided | stalled |\n"
+                      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& col : m.backends) {
     const auto c = column_counts(col);
-    table += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", col.spec,
+    table += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", col.spec,
                          col.runtime.empty() ? "unavailable" : col.runtime, col.profile, c.at("pass"),
                          c.at("fail"), c.at("unsupported"), c.at("expected-fail"), c.at("unexpected-pass"),
-                         c.at("error"), c.at("unstable"), c.at("undecided"));
+                         c.at("error"), c.at("unstable"), c.at("undecided"), c.at("stalled"));
   }
   const std::string updated = text.substr(0, b) + table + text.substr(e);
   if (!write_text(file, updated)) return "cannot write " + file;

@@ -33,7 +33,7 @@ void most_frequent_first(std::vector<Observation>& list) {
 }  // namespace
 
 StressResult stress_case(const std::string& file, backends::Backend& backend, const model::Profile& profile,
-                         std::size_t runs, std::size_t search_budget,
+                         std::size_t runs, std::size_t search_budget, const model::RunOptions& options,
                          const std::function<void(std::size_t)>& after_run) {
   const CaseFile read = read_case(file);
   StressResult out;
@@ -43,10 +43,10 @@ StressResult stress_case(const std::string& file, backends::Backend& backend, co
     out.bad_input = read.error;
     return out;
   }
-  std::map<std::string, std::size_t> divergent, undecided, failures, allowed;
+  std::map<std::string, std::size_t> divergent, undecided, stalled, failures, allowed;
   for (std::size_t run = 1; run <= runs; ++run) {
     const judge::Judgement j =
-        judge::judge(*read.scenario, backend, profile, file, {}, std::nullopt, search_budget);
+        judge::judge(*read.scenario, backend, profile, file, options, std::nullopt, search_budget);
     switch (j.kind) {
       case judge::Judgement::Kind::Unsupported:
         out.unsupported = j.report;
@@ -70,6 +70,12 @@ StressResult stress_case(const std::string& file, backends::Backend& backend, co
         observe(out.undecided_traces, undecided, t, t, j.report, run);
         break;
       }
+      case judge::Judgement::Kind::Stalled: {
+        ++out.stalled;
+        const std::string t = trace::write_jsonl(*j.observed);
+        observe(out.stalled_traces, stalled, t, t, j.report, run);
+        break;
+      }
       case judge::Judgement::Kind::BackendFailure:
         ++out.backend_failures;
         observe(out.failures, failures, j.report, "", j.report, run);
@@ -81,6 +87,7 @@ StressResult stress_case(const std::string& file, backends::Backend& backend, co
   out.allowed_traces = allowed.size();
   most_frequent_first(out.divergent);
   most_frequent_first(out.undecided_traces);
+  most_frequent_first(out.stalled_traces);
   most_frequent_first(out.failures);
   return out;
 }
@@ -93,6 +100,7 @@ int stress_exit_code(const std::vector<StressResult>& results) {
   if (any([](const StressResult& r) { return r.failed > 0; })) return kExitDivergence;
   if (any([](const StressResult& r) { return r.backend_failures > 0; })) return kExitBackendFailure;
   if (any([](const StressResult& r) { return r.undecided > 0; })) return kExitUndecided;
+  if (any([](const StressResult& r) { return r.stalled > 0; })) return kExitStalled;
   return kExitOk;
 }
 

@@ -27,6 +27,7 @@ struct StressOptions {
   unsigned load = 0;
   double timeout = 30;
   std::size_t search_budget = judge::kDefaultSearchBudget;
+  std::int64_t stall_ms = model::RunOptions{}.stall_ms;
   std::string output_dir;
 };
 
@@ -88,7 +89,9 @@ int cmd_stress(const StressOptions& o) {
     return kExitBackendFailure;
   }
   std::vector<StressResult> results;
-  std::size_t passed = 0, diverged = 0, undecided = 0, backend_failures = 0;
+  model::RunOptions options;
+  options.stall_ms = o.stall_ms;
+  std::size_t passed = 0, diverged = 0, undecided = 0, stalled = 0, backend_failures = 0;
   for (std::size_t c = 0; c < files.size(); ++c) {
     auto shown = std::chrono::steady_clock::now();
     const auto progress = [&](std::size_t run) {
@@ -101,35 +104,41 @@ int cmd_stress(const StressOptions& o) {
       }
     };
     const StressResult r =
-        stress_case(files[c], *ready.backend, *ready.profile, o.runs, o.search_budget, progress);
+        stress_case(files[c], *ready.backend, *ready.profile, o.runs, o.search_budget, options, progress);
     if (!r.bad_input.empty()) {
       fmt::print("ERROR       {}\n    {}\n", r.id, indented(r.bad_input, "    "));
     } else if (!r.unsupported.empty()) {
       fmt::print("UNSUPPORTED {}: {}\n", r.id, r.unsupported);
     } else {
       fmt::print(
-          "{:<11} {}: {} runs: {} passed, {} failed, {} undecided, {} backend failure(s); {} distinct "
+          "{:<11} {}: {} runs: {} passed, {} failed, {} undecided, {}{} backend failure(s); {} distinct "
           "allowed trace(s)\n",
           r.failed > 0             ? "DIVERGED"
           : r.backend_failures > 0 ? "BACKEND"
           : r.undecided > 0        ? "UNDECIDED"
+          : r.stalled > 0          ? "STALLED"
                                    : "PASS",
-          r.id, r.runs, r.passed, r.failed, r.undecided, r.backend_failures, r.allowed_traces);
+          r.id, r.runs, r.passed, r.failed, r.undecided,
+          r.stalled ? fmt::format("{} stalled, ", r.stalled) : "", r.backend_failures, r.allowed_traces);
       print_observations(r, r.divergent, "divergent trace", o.output_dir);
       print_observations(r, r.undecided_traces, "undecided trace", o.output_dir);
+      print_observations(r, r.stalled_traces, "stalled trace", o.output_dir);
       print_observations(r, r.failures, "backend failure", "");
     }
     std::fflush(stdout);
     passed += r.passed;
     diverged += r.failed;
     undecided += r.undecided;
+    stalled += r.stalled;
     backend_failures += r.backend_failures;
     results.push_back(r);
   }
-  // Runs, counted as acx check counts cases: "N passed, M failed", undecided runs apart.
+  // Runs, counted as acx check counts cases: "N passed, M failed", undecided and stalled runs apart
+  // (a stalled run is no divergence: the machine was too busy for it to be judged).
   if (backend_failures > 0) fmt::print("{} diverged, {} backend failure(s)\n", diverged, backend_failures);
-  fmt::print("{} passed, {} failed{}\n", passed, diverged + backend_failures,
-             undecided ? fmt::format(", {} undecided", undecided) : "");
+  fmt::print("{} passed, {} failed{}{}\n", passed, diverged + backend_failures,
+             undecided ? fmt::format(", {} undecided", undecided) : "",
+             stalled ? fmt::format(", {} stalled", stalled) : "");
   return stress_exit_code(results);
 }
 
@@ -155,8 +164,9 @@ Command add_stress(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   add_search_budget_option(*stress, o->search_budget);
+  add_stall_option(*stress, o->stall_ms);
   stress->add_option("-o,--output", o->output_dir,
-                     "Write each divergent and undecided trace (.jsonl) and its report (.txt) here");
+                     "Write each divergent, undecided and stalled trace (.jsonl) and its report (.txt) here");
   return {stress, [o] { return cmd_stress(*o); }};
 }
 

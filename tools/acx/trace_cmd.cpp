@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "acx/judge/judge.h"
 #include "acx/model/search.h"
 #include "acx/trace/canonical.h"
 #include "acx/trace/compare.h"
@@ -50,7 +51,7 @@ int cmd_compare(const std::string& expected_file, const std::string& observed_fi
 }
 
 int cmd_verify(const std::string& file, const std::string& trace_file, const std::string& profile_name,
-               std::size_t search_budget) {
+               std::size_t search_budget, std::int64_t stall_ms) {
   auto s = parse_or_report(file);
   if (!s) return kExitBadInput;
   auto profile = model_profile_or_report(profile_name);
@@ -60,7 +61,9 @@ int cmd_verify(const std::string& file, const std::string& trace_file, const std
   const auto observed = trace::canonicalize(*read);
   model::SearchLimits limits;
   limits.max_runs = search_budget;
-  const model::MatchResult m = model::match(*s, *profile, observed.events, {}, limits);
+  model::RunOptions options;
+  options.stall_ms = stall_ms;
+  const model::MatchResult m = model::match(*s, *profile, observed.events, options, limits);
   switch (m.outcome) {
     case model::MatchOutcome::Match:
       fmt::print("{}: the trace is one the model allows ({} events, profile {})\n", trace_file,
@@ -79,6 +82,13 @@ int cmd_verify(const std::string& file, const std::string& trace_file, const std
         fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
       return kExitUndecided;
     case model::MatchOutcome::Divergence:
+      // As the judge does (judge.h): a trace allowed only beyond the stall bound is no divergence.
+      if (judge::explained_by_stall(*s, *profile, observed.events, options, limits)) {
+        fmt::print("{}: stalled: {}", trace_file, judge::stalled_report(stall_ms));
+        if (m.divergence)
+          fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
+        return kExitStalled;
+      }
       if (m.divergence)
         fmt::print("{}", trace::format_divergence(*m.divergence, "model " + profile->name, trace_file));
       return kExitDivergence;
@@ -103,6 +113,7 @@ Command add_verify(CLI::App& app) {
   struct Options {
     std::string file, trace, profile;
     std::size_t search_budget = model::SearchLimits{}.max_runs;
+    std::int64_t stall_ms = model::RunOptions{}.stall_ms;
   };
   auto o = std::make_shared<Options>();
   auto* verify =
@@ -111,7 +122,8 @@ Command add_verify(CLI::App& app) {
   verify->add_option("TRACE", o->trace, "Observed trace (JSON Lines)")->required();
   verify->add_option("--profile", o->profile, "Profile name or path; default node-20");
   add_search_budget_option(*verify, o->search_budget);
-  return {verify, [o] { return cmd_verify(o->file, o->trace, o->profile, o->search_budget); }};
+  add_stall_option(*verify, o->stall_ms);
+  return {verify, [o] { return cmd_verify(o->file, o->trace, o->profile, o->search_budget, o->stall_ms); }};
 }
 
 }  // namespace acx::cli

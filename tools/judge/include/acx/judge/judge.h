@@ -4,6 +4,7 @@
 // prediction (can it finish?), the run, the search for a matching execution, the verdict.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,9 +19,12 @@ namespace acx::judge {
 
 struct Judgement {
   enum class Kind {
-    Pass,            ///< The model allows the observed trace.
-    Fail,            ///< It does not: the search went through every allowed execution.
-    Undecided,       ///< The search gave up (its budget of search segments ran out) before deciding.
+    Pass,       ///< The model allows the observed trace.
+    Fail,       ///< It does not: the search went through every allowed execution.
+    Undecided,  ///< The search gave up (its budget of search segments ran out) before deciding.
+    /// The model allows the observed trace only if some step of the run took longer than
+    /// RunOptions::stall_ms (spec/time.md `time.stall`): the machine was too busy to judge the run.
+    Stalled,
     Unsupported,     ///< The program needs capabilities the profile lacks.
     Invalid,         ///< The model cannot run the program (step limit, unbound name).
     BackendFailure,  ///< The backend produced no trace.
@@ -34,27 +38,42 @@ struct Judgement {
   std::optional<backends::BackendFailure::Kind> failure;
 };
 
-/// "pass", "fail", "undecided", "unsupported", "invalid", "backend failure".
+/// "pass", "fail", "undecided", "stalled", "unsupported", "invalid", "backend failure".
 const char* verdict_name(Judgement::Kind kind);
 
 /// Model executions the search for a matching one may take before the verdict is Undecided
 /// (model::SearchLimits::max_runs; `--search-budget` of check, verify, conformance and stress).
 inline constexpr std::size_t kDefaultSearchBudget = model::SearchLimits{}.max_runs;
 
+/// What a stalled verdict's report says before the first divergence under the bound `stall_ms`
+/// (RunOptions::stall_ms), up to and with its line break.
+std::string stalled_report(std::int64_t stall_ms);
+
+/// After a search under `options` found no match (MatchOutcome::Divergence): whether the model
+/// with no stall bound (model::kUnboundedStall) allows the observed trace `observed` (projected
+/// as `limits` says). Never true when `options` has no bound already.
+bool explained_by_stall(const scenario::Scenario& s, const model::Profile& profile,
+                        const std::vector<trace::Event>& observed, const model::RunOptions& options,
+                        const model::SearchLimits& limits);
+
 /// Runs `s` on `backend` and searches the model's executions under `profile` for the observed trace
 /// (or its stores projection, `capabilities.projection`).
 /// `max_choice_points` (random programs): a program with more choice points in its first model
 /// execution is Invalid, not judged. `search_budget`: search segments explored before giving up
-/// (Undecided, never a Fail: the observed trace may be one of the executions not searched).
+/// (Undecided, never a Fail: the observed trace may be one of the executions not searched). A
+/// trace the model allows only without the stall bound of `options` is Stalled, never a Fail or a
+/// pass; its report gives the first divergence under the bound.
 Judgement judge(const scenario::Scenario& s, backends::Backend& backend, const model::Profile& profile,
                 const std::string& source, const model::RunOptions& options = {},
                 std::optional<std::size_t> max_choice_points = std::nullopt,
                 std::size_t search_budget = kDefaultSearchBudget);
 
-/// A passed judgement, unless the case's `@orders N` header and the number of traces the model allows
-/// (on `projection`) disagree: then a failure saying so.
+/// A judgement of an allowed observation (a pass, or stalled) as it is, unless the case's `@orders N`
+/// header and the number of traces the model allows (on `projection`) disagree: then a failure
+/// saying so. Counted under `options` with the spec's stall bound (RunOptions{}.stall_ms), whatever
+/// bound the observation was judged with (--stall) and whether it stalled: the count is the spec's.
 Judgement check_orders(const scenario::Scenario& s, const model::Profile& profile, const std::string& source,
-                       const model::RunOptions& options, trace::Projection projection, Judgement passed);
+                       const model::RunOptions& options, trace::Projection projection, Judgement judged);
 
 /// The choice points random programs may have (2^14 orders stay under the search's default limit).
 inline constexpr std::size_t kRandomProgramChoicePoints = 14;
