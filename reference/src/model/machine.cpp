@@ -140,6 +140,9 @@ std::size_t Machine::run_stages() {
     case Choice::TimerDue:
       take_timer_due(pending_option_);
       break;
+    case Choice::PlatformTask:
+      take_platform_task(pending_option_);
+      break;
   }
   while (pos_.choice == Choice::None) {
     switch (pos_.stage) {
@@ -148,7 +151,7 @@ std::size_t Machine::run_stages() {
         pos_.stage = Stage::Iteration;
         break;
       case Stage::Iteration:
-        if (!timers_.any_pending() && loop_.immediates.empty() && loop_.destroy_queue.empty()) {
+        if (!timers_.any_pending() && !loop_.immediates_pending() && loop_.destroy_queue.empty()) {
           pos_.stage = Stage::Finish;
           break;
         }
@@ -159,6 +162,9 @@ std::size_t Machine::run_stages() {
         break;
       case Stage::Queue:
         queue_step();
+        break;
+      case Stage::Poll:
+        poll_phase();
         break;
       case Stage::Check:
         check_phase();
