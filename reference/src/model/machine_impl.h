@@ -268,6 +268,8 @@ class Machine {
   void take_timer_due(std::size_t option);
   void run_timer(const Timer& timer);
   void end_queue();
+  /// `timer.list-resource`: Node 10 calls a list again after its drain threw; its turn starts over.
+  void recall_list(TimerQueue& q);
   void end_timers_phase();
   void set_timer(const Statement& st);
   void clear_timer(const Statement& st);

@@ -398,8 +398,12 @@ void Machine::end_queue() {
   if (!profile_.drain_per_batch) return;
   drain();
   // `timer.list-resource`: when an uncaught exception abandons that drain, Node 10's
-  // TimerWrap::OnTimeout calls the list's callback again (a new before/after pair of its
-  // TIMERWRAP; nothing is due), and the drain of that call's scope takes the leftovers.
+  // TimerWrap::OnTimeout calls the list's callback again with a fresh GetNow (a new before/after
+  // pair of its TIMERWRAP), and the drain of that call's scope takes the leftovers. A list with
+  // timers left runs its due ones in that call (a timer not due before may be now): the list's
+  // turn starts over, and ends here again.
+  if (loop_.interrupted && list != 0)
+    if (TimerQueue* again = timers_.find(serial)) return recall_list(*again);
   while (loop_.interrupted && list != 0) {
     ids_.stack.push_back(ExecFrame{list, resource(list).trigger, list});
     emit_each(&HookState::before, EventKind::Before, list);
@@ -407,6 +411,15 @@ void Machine::end_queue() {
     ids_.stack.pop_back();
     drain();
   }
+}
+
+void Machine::recall_list(TimerQueue& q) {
+  loop_.interrupted = false;
+  pos_.queue_first = false;  // not known to be due: the call compares with its own read
+  timers_.running_queue = q.serial;
+  hold_now(pos_.queue_now, read_clock(false));
+  pos_.stage = LoopPosition::Stage::Queue;
+  open_list(q);
 }
 
 void Machine::end_timers_phase() {
