@@ -22,9 +22,10 @@ void Machine::drain() {
           invoke(tick.id, tick.block, {}, [&] { queue_destroy(tick.id); });
         else
           invoke(tick.id, tick.block, [&] { queue_destroy(tick.id); });
-        // `uncaught.handled`: an uncaught exception ends this drain; what is left waits for the next.
-        // `uncaught.tick-leftovers` (variation point): Node 14 drains them at once after the main script.
-        if (loop_.interrupted && loop_.main_drain && profile_.tick_leftovers_first) loop_.interrupted = false;
+        // `uncaught.handled`: an uncaught exception ends this drain; what is left waits for the next
+        // callback scope. `uncaught.tick-leftovers` (variation point): Bun and Deno catch it per tick
+        // and go on.
+        if (loop_.interrupted && profile_.tick_leftovers_at_once) loop_.interrupted = false;
         if (loop_.interrupted) return;
       }
       run_microtasks();
@@ -122,6 +123,25 @@ void Machine::run_queued_microtask(const Job& job) {
   loop_.interrupted = false;
 }
 
+bool Machine::leftovers() const {
+  return !loop_.ticks.empty() || !loop_.jobs.empty() || !errors_.pending_rejections.empty();
+}
+
+void Machine::poll_phase() {
+  // `loop.platform-task`: Node runs the tasks V8 posts to the main thread from its poll phase, each
+  // inside a callback scope that drains ticks, microtasks and rejections when it closes. Whether a
+  // task comes in a given iteration is timing, so the model takes both; it shows only when an
+  // abandoned drain left something.
+  pos_.stage = LoopPosition::Stage::Check;
+  if (!profile_.platform_task_drains || !leftovers()) return;
+  pos_.options = 2;
+  pos_.choice = LoopPosition::Choice::PlatformTask;
+}
+
+void Machine::take_platform_task(std::size_t option) {
+  if (option == 0) drain();
+}
+
 void Machine::check_phase() {
   // `hooks.destroy-queue`: queued destroys are emitted first (a native immediate), then the immediates
   // that were queued when the phase started (`loop.check`), each followed by a drain.
@@ -137,8 +157,11 @@ void Machine::check_phase() {
   if (profile_.check_drain == CheckDrain::Always ||
       (profile_.check_drain == CheckDrain::NativeImmediates && native))
     drain();
-  auto batch = std::move(loop_.immediates);
-  loop_.immediates.clear();
+  // The rest of a batch an uncaught exception cut off runs first, as a batch of its own
+  // (`uncaught.next-immediate`): the immediates queued meanwhile wait for the next check phase.
+  std::deque<Immediate>& source = loop_.outstanding.empty() ? loop_.immediates : loop_.outstanding;
+  auto batch = std::move(source);
+  source.clear();
   bool ran = false;
   for (std::size_t k = 0; k < batch.size(); ++k) {
     const Immediate imm = batch[k];                            // a copy: the batch may grow below
@@ -154,6 +177,14 @@ void Machine::check_phase() {
     invoke(imm.id, imm.block, [&] { queue_destroy(imm.id); });
     loop_.zero_after = false;
     ran = true;
+    // `uncaught.next-immediate` (variation point): Deno's runImmediateCallbacks catches the
+    // exception and returns to the loop, which drains; runImmediates left the rest of the batch in
+    // its outstanding queue, which the next check phase takes, after that iteration's timers.
+    if (loop_.interrupted && k + 1 < batch.size() &&
+        profile_.next_immediate == NextImmediate::NextIteration) {
+      loop_.outstanding.assign(batch.begin() + static_cast<std::ptrdiff_t>(k + 1), batch.end());
+      break;
+    }
     // `uncaught.last-immediate` (variation point): after an uncaught exception in the batch's last
     // immediate, Node >= 12 calls processImmediate again, which, with none of the batch left, takes
     // the immediates queued meanwhile (Node's noop among them) as a new batch of this phase: its
@@ -218,6 +249,7 @@ void Machine::clear_immediate(const Statement& st) {
   if (loop_.finished_immediates.contains(id)) return;
   loop_.finished_immediates.insert(id);
   std::erase_if(loop_.immediates, [&](const Immediate& i) { return i.id == id; });
+  std::erase_if(loop_.outstanding, [&](const Immediate& i) { return i.id == id; });
   queue_destroy(id);
 }
 

@@ -48,6 +48,7 @@ struct LoopPosition {
     Iteration,  ///< a new iteration of the loop, or the end of the run
     Timers,     ///< the timers phase: which queue of timers runs next (spec/time.md)
     Queue,      ///< the timers of one queue (a list's listOnTimeout)
+    Poll,       ///< the poll phase: a platform task may drain leftovers (`loop.platform-task`)
     Check,      ///< the check phase
     Finish,     ///< the exit event
     Done,
@@ -55,9 +56,10 @@ struct LoopPosition {
   /// The choice the run waits for (Choice::None: none).
   enum class Choice {
     None,
-    Queue,     ///< which queue is the earliest and due (one of `queues`), or, last, none is due
-    TimerDue,  ///< whether the next timer of the queue is due (0) or not yet (1)
-    Again,     ///< whether another timers phase runs before the check phase (one of `again_options`)
+    Queue,         ///< which queue is the earliest and due (one of `queues`), or, last, none is due
+    TimerDue,      ///< whether the next timer of the queue is due (0) or not yet (1)
+    PlatformTask,  ///< whether a platform task drains the leftovers in this poll phase (0) or not (1)
+    Again,         ///< whether another timers phase runs before the check phase (one of `again_options`)
   } choice = Choice::None;
   std::size_t options = 0;            ///< How many options the choice has.
   std::vector<std::uint64_t> queues;  ///< Choice::Queue: the candidates' serials.
@@ -86,6 +88,9 @@ struct EventLoop {
   std::deque<Tick> ticks;
   JobQueue jobs;
   std::deque<Immediate> immediates;
+  /// The rest of a batch that an uncaught exception cut off (`uncaught.next-immediate` =
+  /// next-iteration): the next check phase runs it first, as a batch of its own.
+  std::deque<Immediate> outstanding;
   std::unordered_set<AsyncId> finished_immediates;  ///< Run or cleared: processImmediate skips them.
   std::vector<AsyncId> destroy_queue;               ///< `hooks.destroy-queue`
   /// Set when an uncaught exception was handled: the phase's next callback runs before the ticks
@@ -94,8 +99,10 @@ struct EventLoop {
   /// `uncaught.after-zero`: the callback running now is one under which Node's after-loop also
   /// emits `after 0`.
   bool zero_after = false;
-  /// The drain after the main script is running (`uncaught.tick-leftovers`, `loop.main-drain-context`).
+  /// The drain after the main script is running (`loop.main-drain-context`, `rejection.context`).
   bool main_drain = false;
+
+  bool immediates_pending() const { return !immediates.empty() || !outstanding.empty(); }
 };
 
 }  // namespace acx::model::detail

@@ -143,6 +143,9 @@ std::size_t Machine::run_stages() {
     case Choice::Again:
       take_timers_again(pending_option_);
       break;
+    case Choice::PlatformTask:
+      take_platform_task(pending_option_);
+      break;
   }
   while (pos_.choice == Choice::None) {
     switch (pos_.stage) {
@@ -151,7 +154,7 @@ std::size_t Machine::run_stages() {
         pos_.stage = Stage::Iteration;
         break;
       case Stage::Iteration:
-        if (!timers_.any_pending() && loop_.immediates.empty() && loop_.destroy_queue.empty()) {
+        if (!timers_.any_pending() && !loop_.immediates_pending() && loop_.destroy_queue.empty()) {
           pos_.stage = Stage::Finish;
           break;
         }
@@ -162,6 +165,9 @@ std::size_t Machine::run_stages() {
         break;
       case Stage::Queue:
         queue_step();
+        break;
+      case Stage::Poll:
+        poll_phase();
         break;
       case Stage::Check:
         check_phase();

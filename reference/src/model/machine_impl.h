@@ -232,6 +232,12 @@ class Machine {
   /// The frame a microtask runs in: the one it captured, or, if none, the frame a throwing
   /// microtask's report left (`uncaught.microtask-frame`).
   Frame job_frame(const Frame& captured) const;
+  /// Ticks, microtasks or rejections wait: a drain was abandoned (`uncaught.handled`); a drain that
+  /// completes leaves none.
+  bool leftovers() const;
+  /// The poll phase: a platform task may drain the leftovers (`loop.platform-task`), a choice.
+  void poll_phase();
+  void take_platform_task(std::size_t option);
   void check_phase();
   void next_tick(const Statement& st);
   void queue_microtask(const Statement& st);
@@ -262,6 +268,8 @@ class Machine {
   void take_timer_due(std::size_t option);
   void run_timer(const Timer& timer);
   void end_queue();
+  /// `timer.list-resource`: Node 10 calls a list again after its drain threw; its turn starts over.
+  void recall_list(TimerQueue& q);
   void end_timers_phase();
 
   // ---- timers_again.cpp (spec/time.md `time.timers-again`) ----

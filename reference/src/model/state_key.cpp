@@ -173,10 +173,12 @@ void Machine::hash_state(StateHasher& h) const {
   }
   h.add(loop_.jobs.items.size() - loop_.jobs.head);
   for (std::size_t i = loop_.jobs.head; i < loop_.jobs.items.size(); ++i) add(h, loop_.jobs.items[i]);
-  h.add(loop_.immediates.size());
-  for (const auto& i : loop_.immediates) {
-    h.add_signed(i.id);
-    h.add(i.block);
+  for (const auto* queue : {&loop_.immediates, &loop_.outstanding}) {
+    h.add(queue->size());
+    for (const auto& i : *queue) {
+      h.add_signed(i.id);
+      h.add(i.block);
+    }
   }
   add_set(h, loop_.finished_immediates);
   h.add(loop_.destroy_queue.size());

@@ -223,12 +223,12 @@ void Machine::drop_now(std::optional<Clock>& slot) {
 void Machine::begin_timers_phase() {
   pos_.ran = false;
   if (timers_.queues.empty()) {
-    pos_.stage = LoopPosition::Stage::Check;
+    pos_.stage = LoopPosition::Stage::Poll;
     return;
   }
   // `time.wake`: with no immediate and no queued destroy the loop blocks in poll until the earliest
   // timer is due, so the read after it is at least that expiry: the first queue of the phase is due.
-  const bool waited = loop_.immediates.empty() && loop_.destroy_queue.empty();
+  const bool waited = !loop_.immediates_pending() && loop_.destroy_queue.empty();
   pos_.must_due = waited;
   // `time.phase-clock`: the time the phase's timers are due against (Node 10 and workerd read
   // again for each list or timer: timers_step).
@@ -344,10 +344,10 @@ void Machine::take_timer_due(std::size_t option) {
   due_bound(*timer.start, timer.duration, *pos_.queue_now, true, timers_.clocks.zone);
   // The drain after the last callback runs before this one, inside the phase (`loop.phase-context`);
   // `loop.drain-after` (variation point): Node 10 drains after each list only; after an uncaught
-  // exception the next timer runs before the leftover ticks (`uncaught.handled`: Node runs
-  // processTimers again). The drain comes before the timer leaves its list (Node's listOnTimeout:
-  // runNextTicks, then L.remove), so a tick or reaction that clears it stops it (`timer.clear`:
-  // its destroy is queued, the callback does not run).
+  // exception the next timer of the list runs before the leftover ticks (`uncaught.handled`,
+  // `uncaught.next-timer`: Node runs processTimers again). The drain comes before the timer leaves
+  // its list (Node's listOnTimeout: runNextTicks, then L.remove), so a tick or reaction that clears
+  // it stops it (`timer.clear`: its destroy is queued, the callback does not run).
   if (pos_.ran && !loop_.interrupted && !profile_.drain_per_batch) drain_in_phase();
   loop_.interrupted = false;
   TimerQueue* still = timers_.find(pos_.queue);
@@ -355,6 +355,9 @@ void Machine::take_timer_due(std::size_t option) {
   QueueTimers::remove(*still, 0, timers_.clocks);
   run_timer(timer);
   pos_.ran = true;
+  // `uncaught.next-timer` (variation point): Bun and Deno catch a timer's exception and go on as
+  // after any timer, the leftovers first.
+  if (loop_.interrupted && profile_.next_timer == NextTimer::AfterDrain) loop_.interrupted = false;
   if (loop_.interrupted && profile_.timer_list == TimerList::TimerWrap) {
     loop_.interrupted = false;
     if (TimerQueue* list = timers_.find(pos_.queue)) open_list(*list);
@@ -397,19 +400,47 @@ void Machine::end_queue() {
     if (!ids_.stack.empty() && eid() == list) ids_.stack.pop_back();
   }
   timers_.running_queue.reset();
+  // `uncaught.next-timer`: after an uncaught exception Node's processTimers runs again and re-enters
+  // the list of the timer that threw (still the earliest), which counts as a list that ran: a timer
+  // of another list runs only after runNextTicks.
+  if (profile_.next_timer == NextTimer::SameList) loop_.interrupted = false;
   // An emptied list leaves the queue when its turn ends (Node's and Deno's listOnTimeout).
   if (q != nullptr && q->timers.empty()) remove_queue(serial);
   drop_now(pos_.queue_now);
   pos_.stage = LoopPosition::Stage::Timers;
   // `loop.drain-after` (variation point): Node 10 drains after each list.
-  if (profile_.drain_per_batch) drain();
+  if (!profile_.drain_per_batch) return;
+  drain();
+  // `timer.list-resource`: when an uncaught exception abandons that drain, Node 10's
+  // TimerWrap::OnTimeout calls the list's callback again with a fresh GetNow (a new before/after
+  // pair of its TIMERWRAP), and the drain of that call's scope takes the leftovers. A list with
+  // timers left runs its due ones in that call (a timer not due before may be now): the list's
+  // turn starts over, and ends here again.
+  if (loop_.interrupted && list != 0)
+    if (TimerQueue* again = timers_.find(serial)) return recall_list(*again);
+  while (loop_.interrupted && list != 0) {
+    ids_.stack.push_back(ExecFrame{list, resource(list).trigger, list});
+    emit_each(&HookState::before, EventKind::Before, list);
+    emit_each(&HookState::after, EventKind::After, list);
+    ids_.stack.pop_back();
+    drain();
+  }
+}
+
+void Machine::recall_list(TimerQueue& q) {
+  loop_.interrupted = false;
+  pos_.queue_first = false;  // not known to be due: the call compares with its own read
+  timers_.running_queue = q.serial;
+  hold_now(pos_.queue_now, read_clock(false));
+  pos_.stage = LoopPosition::Stage::Queue;
+  open_list(q);
 }
 
 void Machine::end_timers_phase() {
   // The phase's callback scope closes (only if JavaScript ran in it) and drains, outside it (after
   // an uncaught exception in the last timer too: Node runs processTimers again, which finds none).
   drop_now(pos_.now);
-  pos_.stage = LoopPosition::Stage::Check;
+  pos_.stage = LoopPosition::Stage::Poll;
   loop_.interrupted = false;
   if (!pos_.ran || profile_.drain_per_batch) return;
   // `time.timers-again` (variation point): reads in this drain may start another timers phase.

@@ -92,6 +92,23 @@ enum class LastImmediateThrow {
   Drain,     ///< The phase ends with a drain; what was queued meanwhile waits (Bun, Deno).
 };
 
+/// spec/errors.md, variation point `uncaught.next-immediate`: what follows an uncaught exception in
+/// an immediate that is not the last of its batch.
+enum class NextImmediate {
+  SamePhase,      ///< processImmediate runs again at once: the next immediate before the leftovers
+                  ///< (Node, Bun).
+  NextIteration,  ///< The phase ends with a drain; the rest of the batch runs first in the next
+                  ///< check phase, alone (Deno: runImmediateCallbacks catches).
+};
+
+/// spec/errors.md, variation point `uncaught.next-timer`: what follows an uncaught exception in a
+/// timer callback.
+enum class NextTimer {
+  SameList,    ///< The next timer of the same list runs before the leftovers; another list's after
+               ///< them (Node: processTimers runs again and re-enters the list first).
+  AfterDrain,  ///< The leftovers run first, as after any timer (Bun, Deno: caught per timer).
+};
+
 /// spec/errors.md, variation point `uncaught.after-zero`: the frame with id 0 that the after-loop of
 /// a handled uncaught exception also closes.
 enum class AfterZero {
@@ -183,14 +200,19 @@ struct Profile {
   /// resolve function is called and again at the rejection (Node 10..16), not only at the rejection.
   bool self_resolution_twice = false;
   AfterZero after_zero = AfterZero::None;  ///< `uncaught.after-zero`
-  /// `uncaught.tick-leftovers`: after a handled exception in a tick, the leftover ticks and
-  /// microtasks run before the destroy flush (Node 14) instead of after it.
-  bool tick_leftovers_first = false;
+  /// `uncaught.tick-leftovers`: after a handled exception in a tick the drain goes on at once (Bun,
+  /// Deno: they catch per tick) instead of being abandoned (Node).
+  bool tick_leftovers_at_once = false;
+  /// `loop.platform-task`: the poll phase may run a V8 platform task in a callback scope that drains
+  /// what an abandoned drain left (Node).
+  bool platform_task_drains = false;
   /// `uncaught.microtask`: a throwing queueMicrotask callback is reported inside its Microtask's
   /// scope (Node 12: runMicrotask catches inside runInAsyncScope) instead of after it.
   bool microtask_throw_in_scope = false;
   MicrotaskThrowFrame microtask_throw_frame = MicrotaskThrowFrame::ThrowKept;  ///< `uncaught.microtask-frame`
   LastImmediateThrow last_immediate_throw = LastImmediateThrow::Rerun;         ///< `uncaught.last-immediate`
+  NextImmediate next_immediate = NextImmediate::SamePhase;                     ///< `uncaught.next-immediate`
+  NextTimer next_timer = NextTimer::SameList;                                  ///< `uncaught.next-timer`
   /// `als.run-resource`: the hook model's run() makes an AsyncResource 'AsyncLocalStorage' and sets the
   /// store on it inside its runInAsyncScope (Node 12) instead of on the current resource.
   bool als_run_resource = false;
