@@ -230,20 +230,13 @@ void Machine::run_reaction(const Job& job) {
   step();
   const Reaction& reaction = job.reaction;
   const std::size_t derived = reaction.derived;
-  if (reaction.direct) {
-    // Like any reaction job, it runs in the frame captured when it was registered
-    // (`als.frame.capture`): a rejection it causes is recorded with that frame (`rejection.context`).
-    const ContextScope frame(*storage_, storage_->swap(job_frame(reaction.frame)));
-    if (job.rejected)
-      reject_unchecked(derived, job.argument);
-    else
-      resolve_unchecked(derived, job.argument);
-    return;
-  }
   // `promise.before-after`: before/after surround reaction jobs only, with the derived promise's id;
   // the push happens whenever the promise hook is installed, the before events only if hooks exist.
   // V8 asks for the before hook when the job starts and for the after hook when it ends, so a hook
   // enabled by the handler gets the job's after without its before (nothing was pushed).
+  // `promise.adopt`: the reaction of a direct link (the thenable job's fast path) has the adopting
+  // promise as its promise, so a hook installed since that job ran gives it before/after and a lazy
+  // id like any other: its rejection is then reported in that promise's context.
   std::optional<ExecScope> context;
   if (hooks_.promise_hook.installed && derived != kNoPromise) {
     track_lazily(derived);
@@ -251,15 +244,22 @@ void Machine::run_reaction(const Job& job) {
     context.emplace(ids_.stack, ExecFrame{d.id, d.trigger, d.id});
     if (!mutated("hooks.before-after")) emit_each(&HookState::before, EventKind::Before, d.id);
   }
-  // `promise.reaction-context`: the handler runs in the frame captured at then() (`als.frame.capture`).
+  // `promise.reaction-context`: the handler runs in the frame captured at then() (`als.frame.capture`);
+  // a direct link's too: a rejection it passes on is recorded with that frame (`rejection.context`).
   const ContextScope frame(*storage_,
                            storage_->swap(mutated("als.propagation") ? kNoFrame : job_frame(reaction.frame)));
   const Handler& handler = job.rejected ? reaction.on_rejected : reaction.on_fulfilled;
-  Completion c = run_handler(handler, job.argument);
+  Completion c = run_handler(handler, job.argument);  // a direct link has no handlers
   if (handler.kind == Handler::Kind::None) {
     c.kind = job.rejected ? Completion::Kind::Throw : Completion::Kind::Return;  // pass through
   }
-  if (derived == kNoPromise) {
+  if (reaction.direct) {
+    // Its promise was resolved already (with the promise it adopts), so it is settled unchecked.
+    if (c.kind == Completion::Kind::Throw)
+      reject_unchecked(derived, c.value);
+    else
+      resolve_unchecked(derived, c.value);
+  } else if (derived == kNoPromise) {
     // An await's continuation without a throwaway promise: nothing to settle.
   } else if (c.kind == Completion::Kind::Throw) {
     reject(derived, c.value);

@@ -131,8 +131,8 @@ struct Reaction {
   std::size_t derived = 0;
   Handler on_fulfilled, on_rejected;
   Frame frame = kNoFrame;  ///< The context current at then() (`als.frame.capture`).
-  /// The thenable job's fast path: `derived` is the promise being resolved, settled directly and
-  /// without before/after (`promise.adopt`).
+  /// The thenable job's fast path: `derived` is the promise being resolved, settled directly by the
+  /// job, with before/after only if a promise hook was installed since (`promise.adopt`).
   bool direct = false;
 };
 
