@@ -257,6 +257,8 @@ class Machine {
   /// Inserts a timer whose start `start` is held for it.
   void insert_timer(Timer timer, Clock start, AsyncId timerwrap);
   void remove_queue(std::uint64_t serial);
+  /// The reads that stand for the present: the phase's and the queue's time, the latest read.
+  std::vector<Clock> present_clocks() const;
   void hold_now(std::optional<Clock>& slot, Clock clock);
   void drop_now(std::optional<Clock>& slot);
   void begin_timers_phase();

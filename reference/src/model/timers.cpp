@@ -65,49 +65,57 @@ bool Machine::earlier(const QueueDeadline& a, const QueueDeadline& b, Zone& zone
 
 namespace {
 
-/// Gives the timer at `index` a variable of its own, from the starts of the first timer and the last
-/// (which have theirs) and the gaps between.
+/// Gives the timer at `index` a variable of its own, from the nearest timers before and after it
+/// that have theirs (the first and the last always do) and the gaps between.
 void materialize(TimerQueue& q, std::size_t index, Clocks& clocks) {
   if (q.timers[index].start) return;
+  std::size_t lo = index, hi = index;
+  while (!q.timers[lo].start) --lo;
+  while (!q.timers[hi].start) ++hi;
   TimeBound up_before = TimeBound::at_most(0), down_before = TimeBound::at_most(0);
   TimeBound up_after = TimeBound::at_most(0), down_after = TimeBound::at_most(0);
-  for (std::size_t i = 1; i <= index; ++i) {
+  for (std::size_t i = lo + 1; i <= index; ++i) {
     up_before = up_before + q.timers[i].gap_up;
     down_before = down_before + q.timers[i].gap_down;
   }
-  for (std::size_t i = index + 1; i < q.timers.size(); ++i) {
+  for (std::size_t i = index + 1; i <= hi; ++i) {
     up_after = up_after + q.timers[i].gap_up;
     down_after = down_after + q.timers[i].gap_down;
   }
   const Clock v = clocks.hold(clocks.zone.add());
-  // Always possible: the gaps were read off the zone, and the chain's ends only narrow them.
-  const Clock first = *q.timers.front().start, last = *q.timers.back().start;
-  clocks.zone.constrain(v, first, up_before);
-  clocks.zone.constrain(first, v, down_before);
-  clocks.zone.constrain(last, v, up_after);
-  clocks.zone.constrain(v, last, down_after);
+  // Always possible: the gaps were read off the zone, and the neighbours only narrow them.
+  const Clock before = *q.timers[lo].start, after = *q.timers[hi].start;
+  clocks.zone.constrain(v, before, up_before);
+  clocks.zone.constrain(before, v, down_before);
+  clocks.zone.constrain(after, v, up_after);
+  clocks.zone.constrain(v, after, down_after);
   q.timers[index].start = v;
 }
 
 }  // namespace
 
-void QueueTimers::append(TimerQueue& q, Timer timer, Clock start, Clocks& clocks) {
+void QueueTimers::append(TimerQueue& q, Timer timer, Clock start, Clocks& clocks,
+                         std::span<const Clock> watched) {
   timer.start = start;
   if (!q.timers.empty()) {
     const Clock tail = *q.timers.back().start;
     timer.gap_up = clocks.zone.upper(start, tail);
     timer.gap_down = clocks.zone.upper(tail, start);
-    // The old last timer is now between two: it keeps its gap, not its variable, if the gaps from
-    // the first timer and to the new one imply all the zone knows of it. A timer made while other
-    // reads are held (an interval armed again during a phase, after the phase's read) keeps its
-    // variable: as a gap it would lose that it came after the phase's read.
+    // The old last timer is now between two: it keeps its gap, not its variable, if its gaps from
+    // the nearest timer before it that has a variable and to the new one imply what the zone knows
+    // of it against the reads that stand for the present (the phase's time, the latest read). An
+    // interval armed again during a phase keeps its variable, or the one after it does the job: as
+    // a gap alone it would lose that it started after the phase's read, and could be due again
+    // without time passing. Bounds against other queues' timers may loosen (time.zone).
     if (q.timers.size() >= 2) {
+      std::size_t anchor = q.timers.size() - 2;
+      while (!q.timers[anchor].start) --anchor;
       TimeBound up = TimeBound::at_most(0), down = TimeBound::at_most(0);
-      for (std::size_t i = 1; i < q.timers.size(); ++i) {
+      for (std::size_t i = anchor + 1; i < q.timers.size(); ++i) {
         up = up + q.timers[i].gap_up;
         down = down + q.timers[i].gap_down;
       }
-      if (clocks.zone.implied_by(tail, *q.timers.front().start, up, down, start)) {
+      if (clocks.zone.implied_by(tail, *q.timers[anchor].start, up, down, start, watched)) {
         clocks.release(tail);
         q.timers.back().start.reset();
       }
@@ -162,13 +170,20 @@ void Machine::insert_timer(Timer timer, Clock start, AsyncId timerwrap) {
   // `time.timer-queue`: appended to the list of its duration (its expiry and order unchanged), or a
   // queue of its own: a new list, or a timer of the heap.
   if (TimerQueue* list = list_of(timer.duration)) {
-    QueueTimers::append(*list, timer, start, timers_.clocks);
+    QueueTimers::append(*list, timer, start, timers_.clocks, present_clocks());
     return;
   }
   TimerQueue q{timers_.next_serial++,      timer.duration,       {},
                timers_.clocks.hold(start), timers_.next_order++, timerwrap};
-  QueueTimers::append(q, timer, start, timers_.clocks);
+  QueueTimers::append(q, timer, start, timers_.clocks, present_clocks());
   timers_.queues.push_back(std::move(q));
+}
+
+std::vector<Clock> Machine::present_clocks() const {
+  std::vector<Clock> out;
+  for (const auto& c : {pos_.now, pos_.queue_now, pos_.again_since, timers_.clocks.last})
+    if (c) out.push_back(*c);
+  return out;
 }
 
 void Machine::remove_queue(std::uint64_t serial) {

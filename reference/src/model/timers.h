@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -74,8 +75,9 @@ inline QueueDeadline deadline_of(const TimerQueue& q) {
 /// A queue's timers, keeping the variables of the first and the last (Timer::start).
 class QueueTimers {
  public:
-  /// Appends a timer whose start `start` is held for it.
-  static void append(TimerQueue& q, Timer timer, Clock start, Clocks& clocks);
+  /// Appends a timer whose start `start` is held for it; the old last timer keeps only its gap if
+  /// that loses nothing against the `watched` reads.
+  static void append(TimerQueue& q, Timer timer, Clock start, Clocks& clocks, std::span<const Clock> watched);
   /// Removes the timer at `index`; the new first or last timer gets a variable of its own.
   static void remove(TimerQueue& q, std::size_t index, Clocks& clocks);
   /// Releases every variable the queue's timers hold.

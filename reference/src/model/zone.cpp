@@ -43,10 +43,9 @@ void Zone::remove(Var x) {
   }
 }
 
-bool Zone::implied_by(Var x, Var a, TimeBound x_a, TimeBound a_x, Var b) const {
-  for (std::size_t i = 0; i < capacity_; ++i) {
-    const auto y = static_cast<Var>(i);
-    if (!used_[i] || y == x || y == b) continue;
+bool Zone::implied_by(Var x, Var a, TimeBound x_a, TimeBound a_x, Var b, std::span<const Var> watched) const {
+  for (const Var y : watched) {
+    if (!used_[y] || y == x || y == b) continue;
     const TimeBound via_a_up = y == a ? x_a : x_a + at(a, y), via_b_up = at(x, b) + at(b, y);
     const TimeBound via_a_down = y == a ? a_x : at(y, a) + a_x, via_b_down = at(y, b) + at(b, x);
     if (at(x, y) < std::min(via_a_up, via_b_up) || at(y, x) < std::min(via_a_down, via_b_down)) return false;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "acx/model/state_key.h"
@@ -49,11 +50,11 @@ class Zone {
   bool allows(Var x, Var y, TimeBound bound) const { return (at(y, x) + bound) >= TimeBound::at_most(0); }
   /// Adds x - y within `bound`; false, and the zone unchanged, when no assignment would satisfy it.
   bool constrain(Var x, Var y, TimeBound bound);
-  /// Whether every bound between x and each other variable follows from x's bounds against `a`
-  /// (x - a within `x_a`, a - x within `a_x`, which may be looser than the zone's) and against `b`:
-  /// then x can leave the zone for those two bounds without losing anything (a timer's start kept
-  /// as a gap, timers.h).
-  bool implied_by(Var x, Var a, TimeBound x_a, TimeBound a_x, Var b) const;
+  /// Whether every bound between x and each variable of `watched` follows from x's bounds against
+  /// `a` (x - a within `x_a`, a - x within `a_x`, which may be looser than the zone's) and against
+  /// `b`: then x can leave the zone for those two bounds without losing what it knows against them
+  /// (a timer's start kept as a gap, timers.h).
+  bool implied_by(Var x, Var a, TimeBound x_a, TimeBound a_x, Var b, std::span<const Var> watched) const;
   std::size_t live() const { return live_; }
   void hash_into(StateHasher& h) const;
 
