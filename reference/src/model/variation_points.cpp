@@ -124,6 +124,14 @@ std::vector<VariationPoint> make_table() {
              {"snapshot", true,
               "it takes them all first, reports each, and drops the rest when a listener throws (Node "
               ">= 20, Deno)"}}),
+      point("rejection.report-point", "errors.md", &Profile::rejection_report,
+            "When pending unhandled rejections are reported",
+            {{"after-callback", RejectionReport::AfterCallback,
+              "in the drain after the main script and after every callback, once its ticks and "
+              "microtasks are done (Node, Deno, workerd)"},
+             {"loop-turn", RejectionReport::LoopTurn,
+              "only at the start of each loop turn, which then runs its immediates and then its due "
+              "timers, after the main script and at exit; what the listeners queue waits (Bun)"}}),
       point("rejection.unhandled-mode", "errors.md", &Profile::unhandled_mode,
             "What an unhandled rejection without an `'unhandledRejection'` listener does",
             {{"throw", UnhandledMode::Throw, "an unhandled rejection without listener is uncaught"},

@@ -60,6 +60,14 @@ enum class MultipleResolves {
   TickInPromise,  ///< process.nextTick with the promise's context pushed (Node 16..18).
 };
 
+/// spec/errors.md, variation point `rejection.report-point`: when pending unhandled rejections are
+/// reported, and with it the shape of one turn of the loop.
+enum class RejectionReport {
+  AfterCallback,  ///< In the drain after the main script and after every callback (Node, Deno, workerd).
+  LoopTurn,       ///< Only at the start of each loop turn (Bun's EventLoop::tick), then the turn's
+                  ///< immediates, then its due timers; after the main script and at exit.
+};
+
 /// spec/errors.md, variation point `rejection.unhandled-mode`.
 enum class UnhandledMode {
   Throw,  ///< Without an 'unhandledRejection' listener the rejection is an uncaught exception (Node >= 15).
@@ -188,8 +196,9 @@ struct Profile {
   /// (an await's throwaway promise, the result promises of a combinator's reactions) are taken
   /// (Node >= 12), or never (Node 10: those promises are always made).
   bool no_fast_paths = false;
-  UnhandledMode unhandled_mode = UnhandledMode::Throw;  ///< `rejection.unhandled-mode`
-  RejectionIds rejection_ids = RejectionIds::Promise;   ///< `rejection.listener-context`
+  RejectionReport rejection_report = RejectionReport::AfterCallback;  ///< `rejection.report-point`
+  UnhandledMode unhandled_mode = UnhandledMode::Throw;                ///< `rejection.unhandled-mode`
+  RejectionIds rejection_ids = RejectionIds::Promise;                 ///< `rejection.listener-context`
   /// `rejection.processing`: a processing of unhandled rejections takes the whole queue first
   /// (Node >= 20): a handler a listener adds does not take a rejection of that processing back, and
   /// a throwing listener drops the rest; not one at a time (Node 10..18).
