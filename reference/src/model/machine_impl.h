@@ -153,6 +153,8 @@ class Machine {
   std::size_t new_als_instance(const Statement& st);
   void new_als(const Statement& st);
   void als_run(const Statement& st);
+  void als_enter_with(const Statement& st);
+  void als_disable(const Statement& st);
   void snapshot(const Statement& st);
 
   // ---- functions.cpp (spec/functions.md) ----

@@ -69,6 +69,14 @@ std::vector<VariationPoint> make_table() {
               "`new AsyncLocalStorage({ name, defaultValue })` keeps the default, which `getStore()` "
               "returns where no store was set"},
              {"ignored", false, "the constructor takes no options, `getStore()` is `undefined` there"}}),
+      point("als.switch", "async-local-storage.md", &Profile::als_switch,
+            "What `disable` and `exit` switch off",
+            {{"contexts", AlsSwitch::Contexts,
+              "the stores of contexts, as `als.model` has them (Node, Bun, workerd)"},
+             {"instance", AlsSwitch::Instance,
+              "one switch per instance: `disable` turns it off, `run` and `enterWith` on for good, `exit` "
+              "off around its callback; `getStore()` gives the default while it is off, and no context "
+              "loses its store (Deno)"}}),
       point("tick.queue", "event-loop.md", &Profile::tick_queue, "Where `process.nextTick` callbacks wait",
             {{"own-queue", TickQueue::OwnQueue,
               "`process.nextTick` callbacks wait in their own queue, drained before microtasks"},

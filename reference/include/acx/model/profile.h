@@ -23,6 +23,13 @@ enum class AlsEnable {
   AtConstruction,  ///< In the constructor (Node 24 with --no-async-context-frame).
 };
 
+/// spec/async-local-storage.md, variation point `als.switch`: what disable() and exit() act on.
+enum class AlsSwitch {
+  Contexts,  ///< The stores of contexts, as `als.model` has them (Node, Bun, workerd).
+  Instance,  ///< One enabled flag per instance, which getStore() reads; no context loses its store
+             ///< (Deno's polyfill: `enabled`).
+};
+
 /// spec/event-loop.md, variation point `microtask.resource`.
 enum class MicrotaskResource {
   Always,            ///< queueMicrotask always creates a `Microtask` AsyncResource (Node 20).
@@ -181,6 +188,7 @@ struct Profile {
   /// spec/async-local-storage.md, variation point `als.default-value`: whether the constructor's
   /// { name, defaultValue } options are honoured (Node >= 24) or ignored (Node 20).
   bool als_default_value = false;
+  AlsSwitch als_switch = AlsSwitch::Contexts;  ///< `als.switch`
   MicrotaskResource microtask_resource = MicrotaskResource::Always;
   TickQueue tick_queue = TickQueue::OwnQueue;
   ListenerContext rejection_context = ListenerContext::Runtime;
