@@ -96,6 +96,30 @@ for command in check fuzz diff bench-programs; do
     "^acx: cannot tell which profile fits backend 'node:$work/node-unknown'"
 done
 
+# acx fuzz's known divergences: a runtime that always exits 7 without a trace, and an expected
+# failure of it. With --no-expectations every program fails; with the expectations the programs that
+# end as the expected failure does (no trace, exit 7, where the model exits 0) are known, not failed.
+printf '#!/bin/sh\nif [ "$1" = --version ]; then echo v20.0.0; exit 0; fi\nexit 7\n' > "$work/node-exit7"
+chmod +x "$work/node-exit7"
+mkdir -p "$work/known/expectations" "$work/known/cases"
+cp "$src/conformance/cases/loop/nested-timeouts.acx" "$work/known/cases/"
+echo 'loop/nested-timeouts | exits 7 without a trace | https://example.invalid' \
+  > "$work/known/expectations/$(printf %s "node:$work/node-exit7" | tr -c 'A-Za-z0-9@._-' _)"
+fuzz_exit7() {  # fuzz_exit7 FLAGS...: 5 programs on the node that exits 7
+  "$acx" fuzz --backend "node:$work/node-exit7" --profile node-20 --no-batch --seed 1 --count 5 \
+    --regressions "" -o "$work/fuzz-out" "$@" > "$work/out" 2>&1
+}
+fuzz_exit7 --no-expectations
+expect "fuzz --no-expectations counts every divergence as failed" 1 $? "$work/out" "^0 passed, 5 failed$"
+fuzz_exit7 --expectations "$work/known/expectations"  # (exit 1 while some program ends otherwise)
+expect "fuzz learns the signature of an expected failure" 0 0 "$work/out" \
+  "^known divergences: 1 signature\(s\) from 1 expected failure\(s\)"
+expect "fuzz counts the programs that diverge as it does as known" 0 0 "$work/out" \
+  "^known: [1-5] program\(s\) diverged as expected failures do: loop/nested-timeouts [1-5]$"
+expect "fuzz's summary names the known programs" 0 0 <(tail -n1 "$work/out") "^0 passed, [0-4] failed, [1-5] known$"
+"$acx" fuzz --help > "$work/out" 2>&1
+expect "fuzz --help documents --no-expectations" 0 $? "$work/out" "--no-expectations"
+
 # acx conformance: expectations (a stale one is an unexpected pass, a malformed one is located),
 # the report files, and a plugin through the protocol.
 mkdir -p "$work/expect" "$work/two"

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -14,6 +16,7 @@
 #include "acx/fuzz/regressions.h"
 #include "acx/fuzz/repro.h"
 #include "acx/fuzz/shrink.h"
+#include "acx/fuzz/signature.h"
 #include "acx/judge/judge.h"
 #include "acx/model/search.h"
 #include "acx/scenario/printer.h"
@@ -22,6 +25,8 @@
 #include "commands.h"
 #include "common.h"
 #include "exit_codes.h"
+#include "expectations.h"
+#include "known_divergences.h"
 #include "open_backend.h"
 #include "random_programs.h"
 
@@ -32,6 +37,27 @@ namespace {
 using judge::Judgement;
 
 constexpr int kInvalidRetries = 10;
+
+/// What became of a divergence once it was confirmed and shrunk.
+enum class Recorded {
+  New,     ///< A new divergence: reported, written out, counted as failed.
+  Passed,  ///< It passed alone: a gap of the batch driver (the program counts as passed).
+  Known,   ///< Its signature is an expected failure's (conformance/expectations).
+};
+
+/// The folder of the cases an expectations folder names: `cases` beside it.
+std::string cases_beside(const std::string& expectations_dir) {
+  std::filesystem::path dir(expectations_dir);
+  if (dir.filename().empty()) dir = dir.parent_path();
+  return (dir.parent_path() / "cases").string();
+}
+
+/// "a 3, b 1": the known divergences counted by the expected failure they match.
+std::string by_expectation(const std::map<std::string, std::size_t>& counts) {
+  std::string out;
+  for (const auto& [id, n] : counts) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", id, n);
+  return out;
+}
 
 int cmd_fuzz(const FuzzOptions& o) {
   OpenOptions open;
@@ -50,8 +76,49 @@ int cmd_fuzz(const FuzzOptions& o) {
              o.count, ready.describe(), o.jobs, o.depth, batch ? "batch driver" : "one process per program");
   std::fflush(stdout);
 
+  // Known divergences: the signatures of the backend's expected failures, each case run once.
+  KnownDivergences known;
+  if (!o.expectations.empty()) {
+    auto learnt = learn_known_divergences(o.expectations, cases_beside(o.expectations), o.backends.front(),
+                                          backend, profile);
+    if (auto* error = std::get_if<std::string>(&learnt)) {
+      fmt::print(stderr, "acx fuzz: {}\n", *error);
+      return kExitBadInput;
+    }
+    auto& l = std::get<LearntDivergences>(learnt);
+    known = std::move(l.known);
+    const std::string file = fmt::format("{}/{}", o.expectations, expectations_key(o.backends.front()));
+    if (l.cases == 0)
+      fmt::print("known divergences: none (no expected failures in {})\n", file);
+    else
+      fmt::print("known divergences: {} signature(s) from {} expected failure(s) of {}\n", known.size(),
+                 l.cases, file);
+    for (const auto& note : l.notes) fmt::print("    {}\n", note);
+    std::fflush(stdout);
+  }
+  std::mutex known_mutex;
+  std::map<std::string, std::size_t> known_counts;  // expected failure -> programs that matched it
+  // The expected failure whose signature a failed judgement of `s` has; nullopt for a new divergence.
+  const auto known_as = [&](const scenario::Scenario& s, const Judgement& j) -> std::optional<std::string> {
+    if (known.size() == 0) return std::nullopt;
+    const auto signature = fuzz::divergence_signature(s, j, profile);
+    if (!signature) return std::nullopt;
+    return known.match(*signature);
+  };
+  // The same for a random program, counted by expected failure.
+  const auto match_known = [&](const scenario::Scenario& s,
+                               const Judgement& j) -> std::optional<std::string> {
+    auto id = known_as(s, j);
+    if (id) {
+      std::lock_guard lock(known_mutex);
+      ++known_counts[*id];
+    }
+    return id;
+  };
+
   // Regressions first: every minimal divergence found before must still be judged.
-  std::size_t regression_failures = 0, regressions_undecided = 0, regressions_stalled = 0;
+  std::size_t regression_failures = 0, regressions_undecided = 0, regressions_stalled = 0,
+              regressions_known = 0;
   if (!o.regressions.empty()) {
     const fuzz::Regressions read = fuzz::read_regressions(o.regressions);
     // A malformed entry counts as a failed regression; the others are still replayed.
@@ -68,14 +135,21 @@ int cmd_fuzz(const FuzzOptions& o) {
         ++regressions_stalled;
         fmt::print("regression {} ({}) stalled:\n{}\n", r.scenario.header.id, r.where, j.report);
       } else if (!ok) {
+        if (const auto id = known_as(r.scenario, j)) {
+          ++regressions_known;
+          fmt::print("regression {} ({}) diverges as the expected failure {} does\n", r.scenario.header.id,
+                     r.where, *id);
+          continue;
+        }
         ++regression_failures;
         fmt::print("regression {} ({}) fails:\n{}\n", r.scenario.header.id, r.where, j.report);
       }
     }
-    fmt::print("regressions: {} replayed from {}, {} failed{}{}\n", regressions.size() + read.errors.size(),
+    fmt::print("regressions: {} replayed from {}, {} failed{}{}{}\n", regressions.size() + read.errors.size(),
                o.regressions, regression_failures,
                regressions_undecided ? fmt::format(", {} undecided", regressions_undecided) : "",
-               regressions_stalled ? fmt::format(", {} stalled", regressions_stalled) : "");
+               regressions_stalled ? fmt::format(", {} stalled", regressions_stalled) : "",
+               regressions_known ? fmt::format(", {} known", regressions_known) : "");
   }
 
   std::atomic<std::size_t> next{0}, passed{0}, failed{0}, undecided{0}, stalled{0}, unsupported{0},
@@ -86,10 +160,9 @@ int cmd_fuzz(const FuzzOptions& o) {
   const auto start = std::chrono::steady_clock::now();
 
   std::atomic<std::size_t> fuzz_shrinks{0};
-  // Returns whether the program counts as failed.
   const auto record = [&](backends::Backend& runner, std::size_t index,
                           const rc::Shrinkable<scenario::Scenario>& shrinkable, const scenario::Scenario& s,
-                          const Judgement& first) -> bool {
+                          const Judgement& first) -> Recorded {
     const auto still_fails = [&](const scenario::Scenario& candidate) {
       return judge::judge_random(normalized(candidate), runner, profile, "shrink").kind ==
              Judgement::Kind::Fail;
@@ -110,7 +183,7 @@ int cmd_fuzz(const FuzzOptions& o) {
         if (alone.observed) dir.write("alone.jsonl", trace::write_jsonl(*alone.observed));
         std::lock_guard lock(found_mutex);
         found.push_back({index, "batch only", dir.path(), first.report});
-        return false;
+        return Recorded::Passed;
       }
     }
     for (int again = 0; again < 2; ++again) {
@@ -120,7 +193,7 @@ int cmd_fuzz(const FuzzOptions& o) {
           j.kind != Judgement::Kind::Stalled) {
         std::lock_guard lock(found_mutex);
         found.push_back({index, "unstable", "", first.report});
-        return true;
+        return Recorded::New;
       }
     }
     if (fuzz_shrinks++ >= o.shrink_max) {
@@ -131,7 +204,7 @@ int cmd_fuzz(const FuzzOptions& o) {
       std::lock_guard lock(found_mutex);
       found.push_back({index, fmt::format("divergence (not shrunk: --shrink-max {})", o.shrink_max),
                        dir.path(), first.report});
-      return true;
+      return Recorded::New;
     }
     const fuzz::ShrinkResult shrunk = fuzz::shrink(shrinkable, still_fails, o.shrink_tries);
     // Shrunk on the batch driver; the result must still fail in a process of its own, else the
@@ -142,6 +215,9 @@ int cmd_fuzz(const FuzzOptions& o) {
       minimal = s;
       last = judge::judge_random(minimal, backend, profile, "minimal");
     }
+    // The shrunk repro may diverge as an expected failure does, where the whole program's first
+    // divergence did not show it.
+    if (match_known(minimal, last)) return Recorded::Known;
     const std::string id = fmt::format("{}-{}", o.seed, index);
     minimal.header.id = "fuzz/" + id;
     minimal.header.title = "Found by acx fuzz";
@@ -173,7 +249,7 @@ int cmd_fuzz(const FuzzOptions& o) {
     found.push_back({index, last.kind == Judgement::Kind::Fail ? "divergence" : "unstable after shrinking",
                      dir.path(), last.report.empty() ? first.report : last.report});
     if (!o.regressions.empty()) fuzz::append_regression(o.regressions, minimal);
-    return true;
+    return Recorded::New;
   };
 
   const auto worker = [&] {
@@ -220,6 +296,9 @@ int cmd_fuzz(const FuzzOptions& o) {
         if (j.observed) dir.write("observed.jsonl", trace::write_jsonl(*j.observed));
         std::lock_guard lock(found_mutex);
         found.push_back({index, "stalled", dir.path(), j.report});
+      } else if ((j.kind == Judgement::Kind::Fail || j.kind == Judgement::Kind::BackendFailure) &&
+                 match_known(s, j)) {
+        // A known divergence (an expected failure's signature): counted, not confirmed or shrunk.
       } else if (j.kind == Judgement::Kind::BackendFailure) {
         ++failed;
         // Kept for study: a runtime that crashed or hung on a program the model finishes.
@@ -228,10 +307,17 @@ int cmd_fuzz(const FuzzOptions& o) {
         dir.write("failure.txt", j.report + "\n");
         std::lock_guard lock(found_mutex);
         found.push_back({index, "backend failure", dir.path(), j.report});
-      } else if (record(runner, index, *shrinkable, s, j)) {
-        ++failed;
       } else {
-        ++passed;
+        switch (record(runner, index, *shrinkable, s, j)) {
+          case Recorded::New:
+            ++failed;
+            break;
+          case Recorded::Passed:
+            ++passed;
+            break;
+          case Recorded::Known:
+            break;
+        }
       }
     };
     for (std::size_t index; (index = next++) < o.count;) {
@@ -264,12 +350,18 @@ int cmd_fuzz(const FuzzOptions& o) {
     fmt::print("skipped: {} program(s) the model refuses ({} tries each)\n", skipped.load(), kInvalidRetries);
   if (unsupported > 0)
     fmt::print("unsupported: {} program(s) need capabilities the profile lacks\n", unsupported.load());
+  std::size_t known_total = 0;
+  for (const auto& [id, n] : known_counts) known_total += n;
+  if (known_total > 0)
+    fmt::print("known: {} program(s) diverged as expected failures do: {}\n", known_total,
+               by_expectation(known_counts));
   fmt::print("throughput: {:.1f} programs/s\n", static_cast<double>(o.count) / seconds);
-  // "N passed, M failed" as before; undecided and stalled programs are neither, and named only when
-  // there are some.
-  fmt::print("{} passed, {} failed{}{}\n", passed.load(), failed.load(),
+  // "N passed, M failed" as before; undecided, stalled and known programs are neither, and named only
+  // when there are some. Failed programs are the new divergences.
+  fmt::print("{} passed, {} failed{}{}{}\n", passed.load(), failed.load(),
              undecided > 0 ? fmt::format(", {} undecided", undecided.load()) : "",
-             stalled > 0 ? fmt::format(", {} stalled", stalled.load()) : "");
+             stalled > 0 ? fmt::format(", {} stalled", stalled.load()) : "",
+             known_total > 0 ? fmt::format(", {} known", known_total) : "");
   if (failed > 0 || regression_failures > 0) return kExitDivergence;
   if (undecided > 0 || regressions_undecided > 0) return kExitUndecided;
   if (stalled > 0 || regressions_stalled > 0) return kExitStalled;
@@ -288,6 +380,18 @@ Command add_fuzz(CLI::App& app) {
   fuzz->add_option("--regressions", o->regressions,
                    "Minimal divergences found before: replayed first, appended to (\"\" for none)")
       ->capture_default_str();
+  o->expectations = ACX_SOURCE_DIR "/conformance/expectations";
+  auto* expectations =
+      fuzz->add_option("--expectations", o->expectations,
+                       "Known divergences (on by default): the backend's expected failures in this folder "
+                       "(their cases in the folder cases/ beside it) run once first, and a divergence whose "
+                       "first difference has the signature of one is counted as known, not failed (nor "
+                       "shrunk or written out)")
+          ->capture_default_str();
+  fuzz->add_flag_callback(
+          "--no-expectations", [o] { o->expectations.clear(); },
+          "Count every divergence as new (failed), as without expectations")
+      ->excludes(expectations);
   add_random_program_flags(*fuzz, *o);
   return {fuzz, [o] { return cmd_fuzz(*o); }};
 }

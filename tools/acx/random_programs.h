@@ -29,7 +29,10 @@ struct FuzzOptions {
   std::size_t shrink_max = 100;
   std::string output_dir = "fuzz-out";
   std::string regressions;  ///< fuzz: replayed first, appended to; empty for none.
-  bool batch = true;        ///< Run programs through the backend's batch driver when it has one.
+  /// fuzz: the expectations folder whose expected failures of the backend are known divergences
+  /// (known_divergences.h), with the cases in the folder `cases` beside it; empty for none.
+  std::string expectations;
+  bool batch = true;  ///< Run programs through the backend's batch driver when it has one.
 };
 
 /// The flags every random-program command takes (--seed, --count, --jobs, ...).

@@ -14,9 +14,12 @@ std::unique_ptr<StorageModel> make_storage_model(Machine& machine, AlsModel mode
 const Value& Machine::store_of(std::size_t als) {
   const AlsState& a = als_[als];
   if (!a.created) return kUndefined;
-  // `als.default-value`: where the context has no store, the instance's default.
-  const Value* store = storage_->get(als);
-  if (store) return *store;
+  // `als.default-value`: where the context has no store, the instance's default; `als.switch`
+  // (variation point): with Deno's switch, also wherever it is asked while the switch is off, and
+  // where the store is undefined (`value === undefined ? this.#defaultValue : value`).
+  const bool instance = profile_.als_switch == AlsSwitch::Instance;
+  const Value* store = instance && a.switched_off ? nullptr : storage_->get(als);
+  if (store && !(instance && store->kind == Value::Kind::Undefined)) return *store;
   return a.default_value ? *a.default_value : kUndefined;
 }
 
@@ -37,6 +40,10 @@ void Machine::new_als(const Statement& st) {
   als_[a].created = true;
   // `als.default-value` (variation point): the constructor's defaultValue, where it is honoured.
   if (profile_.als_default_value && st.args.size() > 1) als_[a].default_value = &st.args[1];
+  // `als.switch` instance: Deno's instance starts switched off (`enabled = false`) until its first
+  // run or enterWith (no context has a store of it before, so this shows nowhere; an exit() before
+  // then only calls its callback, as Deno's does).
+  als_[a].switched_off = profile_.als_switch == AlsSwitch::Instance;
   storage_->construct(a);  // `als.hook.enable`
 }
 
@@ -44,9 +51,43 @@ void Machine::als_run(const Statement& st) {
   // `als.run`, `als.exit`: the callback runs with the store set (or, for exit, with none).
   const std::size_t a = bound(st.receiver_slot).index;
   const Body body = [&] { return call_block(st.blocks[0]); };
-  const Completion c =
-      st.op == scenario::Op::AlsExit ? storage_->exit(a, body) : storage_->run(a, st.args[0], body);
+  Completion c;
+  if (profile_.als_switch == AlsSwitch::Instance) {
+    // `als.switch` (variation point): Deno's run turns the switch on (and leaves it on), then sets
+    // the store as usual; its exit only turns the switch off around the callback (if it was on)
+    // and back on after it, leaving every context's store as it is.
+    AlsState& state = als_[a];
+    if (st.op == scenario::Op::AlsRun) {
+      state.switched_off = false;
+      c = storage_->run(a, st.args[0], body);
+    } else if (state.switched_off) {
+      c = body();
+    } else {
+      state.switched_off = true;
+      c = body();
+      als_[a].switched_off = false;  // (als_ may have grown meanwhile)
+    }
+  } else {
+    c = st.op == scenario::Op::AlsExit ? storage_->exit(a, body) : storage_->run(a, st.args[0], body);
+  }
   if (c.kind == Completion::Kind::Throw) throw JsThrow{c.value};
+}
+
+void Machine::als_enter_with(const Statement& st) {
+  // `als.enter-with`; `als.switch`: with Deno's switch, enterWith turns it on as well.
+  const std::size_t a = bound(st.receiver_slot).index;
+  if (profile_.als_switch == AlsSwitch::Instance) als_[a].switched_off = false;
+  storage_->enter_with(a, st.args[0]);
+}
+
+void Machine::als_disable(const Statement& st) {
+  // `als.disable`; `als.switch` (variation point): Deno's disable only turns the instance's switch
+  // off; the stores stay where they are, and show again once a run or an enterWith turns it on.
+  const std::size_t a = bound(st.receiver_slot).index;
+  if (profile_.als_switch == AlsSwitch::Instance)
+    als_[a].switched_off = true;
+  else
+    storage_->disable(a);
 }
 
 void Machine::snapshot(const Statement& st) {

@@ -22,6 +22,9 @@ struct AlsState {
   std::string name;
   bool created = false;
   const Value* default_value = nullptr;  ///< `als.default-value` (variation point).
+  /// `als.switch` = instance (Deno): the instance's switch is off (disable, or inside exit), so
+  /// getStore() gives the default wherever it is called.
+  bool switched_off = false;
 };
 
 using Body = std::function<Completion()>;

@@ -110,4 +110,12 @@ bool Machine::process_rejections() {
   return any;
 }
 
+void Machine::report_rejections() {
+  // `rejection.report-point` loop-turn: Bun's handle_rejected_promises takes the pending rejections
+  // until none is left, so a rejection a listener makes is reported in the same call, before any
+  // tick or microtask the listeners queued; those wait for the next callback or loop turn. An
+  // exception a listener throws does not end the call.
+  while (process_rejections()) loop_.interrupted = false;
+}
+
 }  // namespace acx::model::detail

@@ -31,7 +31,9 @@ void Machine::drain() {
       run_microtasks();
       if (loop_.interrupted) return;
     } while (!loop_.ticks.empty());
-  } while (process_rejections() && !loop_.interrupted);
+  } while (!reports_at_turns() && process_rejections() && !loop_.interrupted);
+  // `rejection.report-point` loop-turn (Bun): a drain runs ticks and microtasks only; rejections
+  // wait for the start of the next loop turn (report_rejections).
 }
 
 void Machine::drain_in_phase() {
@@ -198,7 +200,10 @@ void Machine::check_phase() {
   // Outside the phase, when its callback scope closes. After an uncaught exception in the last
   // immediate (`uncaught.last-immediate`): Node 10 does not drain (the leftovers wait for the next
   // callback); Bun and Deno drain, and what was queued meanwhile waits for the next iteration.
-  if (!(loop_.interrupted && profile_.last_immediate_throw == LastImmediateThrow::EndPhase)) {
+  // `rejection.report-point` loop-turn: Bun drains when an immediate's callback returns, so a turn
+  // without immediates leaves what the turn's rejection listeners queued for the next callback.
+  const bool closes = ran || !reports_at_turns();
+  if (closes && !(loop_.interrupted && profile_.last_immediate_throw == LastImmediateThrow::EndPhase)) {
     loop_.interrupted = false;
     drain();
   }

@@ -155,7 +155,18 @@ std::size_t Machine::run_stages() {
         break;
       case Stage::Iteration:
         if (!timers_.any_pending() && !loop_.immediates_pending() && loop_.destroy_queue.empty()) {
+          // `rejection.report-point` loop-turn: Bun reports what is pending once more before it
+          // exits (after 'beforeExit'), with no drain: what the listeners queue never runs.
           pos_.stage = Stage::Finish;
+          if (reports_at_turns()) report_rejections();
+          break;
+        }
+        if (reports_at_turns()) {
+          // Bun's loop turn: EventLoop::tick (a drain, then the rejections), then auto_tick: the
+          // immediates queued before it, then the due timers.
+          drain();
+          report_rejections();
+          pos_.stage = Stage::Check;
           break;
         }
         begin_timers_phase();
@@ -171,7 +182,10 @@ std::size_t Machine::run_stages() {
         break;
       case Stage::Check:
         check_phase();
-        pos_.stage = Stage::Iteration;
+        if (reports_at_turns())
+          begin_timers_phase();
+        else
+          pos_.stage = Stage::Iteration;
         break;
       case Stage::Finish:
         pos_.stage = Stage::Done;
@@ -197,6 +211,16 @@ void Machine::run_main_script() {
   if (profile_.main_drain_in_root) ids_.stack.push_back(ExecFrame{kModelRootId, 0, kModelRootId, true});
   loop_.main_drain = true;
   drain();
+  if (reports_at_turns()) {
+    // `rejection.report-point` loop-turn: Bun's EventLoop::tick after loading the entry point (a
+    // drain, then the rejections), and a second one when the loop is alive; the loop's own turns
+    // start with a third.
+    report_rejections();
+    if (timers_.any_pending() || !loop_.immediates.empty()) {
+      drain();
+      report_rejections();
+    }
+  }
   loop_.main_drain = false;
   // `uncaught.handled`: a drain the main script's leftovers abandoned is no phase whose next
   // callback would run first; what it left waits for the next callback scope to close.

@@ -153,6 +153,8 @@ class Machine {
   std::size_t new_als_instance(const Statement& st);
   void new_als(const Statement& st);
   void als_run(const Statement& st);
+  void als_enter_with(const Statement& st);
+  void als_disable(const Statement& st);
   void snapshot(const Statement& st);
 
   // ---- functions.cpp (spec/functions.md) ----
@@ -220,6 +222,12 @@ class Machine {
   /// An exception reached the event loop (`uncaught.handler`, `uncaught.exit`).
   void uncaught(const RValue& reason);
   bool process_rejections();
+  /// `rejection.report-point` loop-turn (Bun's handle_rejected_promises): processings until no
+  /// rejection is left, those the listeners make included, with no drain between.
+  void report_rejections();
+  /// Whether rejections wait for the start of a loop turn (`rejection.report-point`) instead of being
+  /// processed in every drain.
+  bool reports_at_turns() const { return profile_.rejection_report == RejectionReport::LoopTurn; }
   void process_on(const Statement& st);
 
   // ---- event_loop.cpp (spec/event-loop.md) ----
@@ -262,6 +270,11 @@ class Machine {
   void hold_now(std::optional<Clock>& slot, Clock clock);
   void drop_now(std::optional<Clock>& slot);
   void begin_timers_phase();
+  /// The stage after the timers phase: the poll phase, then the check phase (libuv's order), or the
+  /// next loop turn (`rejection.report-point` loop-turn: a turn runs its immediates before its timers).
+  LoopPosition::Stage after_timers() const {
+    return reports_at_turns() ? LoopPosition::Stage::Iteration : LoopPosition::Stage::Poll;
+  }
   /// The timers phase up to its next choice; false when it has ended.
   bool timers_step();
   void take_queue(std::size_t option);

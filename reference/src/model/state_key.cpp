@@ -246,6 +246,7 @@ void Machine::hash_state(StateHasher& h) const {
   for (const AlsState& a : als_) {
     h.add(a.created);
     h.add(a.default_value);
+    h.add(a.switched_off);
   }
   storage_->hash_into(h);
   h.add(kept_frame_.has_value());

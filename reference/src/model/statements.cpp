@@ -21,9 +21,9 @@ void Machine::exec(const Statement& st) {
     case Op::AlsExit:
       return als_run(st);
     case Op::AlsEnterWith:
-      return storage_->enter_with(bound(st.receiver_slot).index, st.args[0]);
+      return als_enter_with(st);
     case Op::AlsDisable:
-      return storage_->disable(bound(st.receiver_slot).index);
+      return als_disable(st);
     case Op::Snapshot:
       return snapshot(st);
     // event_loop.cpp, timers.cpp (spec/event-loop.md)

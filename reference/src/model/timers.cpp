@@ -238,7 +238,7 @@ void Machine::drop_now(std::optional<Clock>& slot) {
 void Machine::begin_timers_phase() {
   pos_.ran = false;
   if (timers_.queues.empty()) {
-    pos_.stage = LoopPosition::Stage::Poll;
+    pos_.stage = after_timers();
     return;
   }
   // `time.wake`: with no immediate and no queued destroy the loop blocks in poll until the earliest
@@ -455,7 +455,7 @@ void Machine::end_timers_phase() {
   // The phase's callback scope closes (only if JavaScript ran in it) and drains, outside it (after
   // an uncaught exception in the last timer too: Node runs processTimers again, which finds none).
   drop_now(pos_.now);
-  pos_.stage = LoopPosition::Stage::Poll;
+  pos_.stage = after_timers();
   loop_.interrupted = false;
   if (!pos_.ran || profile_.drain_per_batch) return;
   // `time.timers-again` (variation point): reads in this drain may start another timers phase.

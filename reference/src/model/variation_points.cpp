@@ -69,6 +69,14 @@ std::vector<VariationPoint> make_table() {
               "`new AsyncLocalStorage({ name, defaultValue })` keeps the default, which `getStore()` "
               "returns where no store was set"},
              {"ignored", false, "the constructor takes no options, `getStore()` is `undefined` there"}}),
+      point("als.switch", "async-local-storage.md", &Profile::als_switch,
+            "What `disable` and `exit` switch off",
+            {{"contexts", AlsSwitch::Contexts,
+              "the stores of contexts, as `als.model` has them (Node, Bun, workerd)"},
+             {"instance", AlsSwitch::Instance,
+              "one switch per instance: `disable` turns it off, `run` and `enterWith` on for good, `exit` "
+              "off around its callback; `getStore()` gives the default while it is off, and no context "
+              "loses its store (Deno)"}}),
       point("tick.queue", "event-loop.md", &Profile::tick_queue, "Where `process.nextTick` callbacks wait",
             {{"own-queue", TickQueue::OwnQueue,
               "`process.nextTick` callbacks wait in their own queue, drained before microtasks"},
@@ -124,6 +132,14 @@ std::vector<VariationPoint> make_table() {
              {"snapshot", true,
               "it takes them all first, reports each, and drops the rest when a listener throws (Node "
               ">= 20, Deno)"}}),
+      point("rejection.report-point", "errors.md", &Profile::rejection_report,
+            "When pending unhandled rejections are reported",
+            {{"after-callback", RejectionReport::AfterCallback,
+              "in the drain after the main script and after every callback, once its ticks and "
+              "microtasks are done (Node, Deno, workerd)"},
+             {"loop-turn", RejectionReport::LoopTurn,
+              "only at the start of each loop turn, which then runs its immediates and then its due "
+              "timers, after the main script and at exit; what the listeners queue waits (Bun)"}}),
       point("rejection.unhandled-mode", "errors.md", &Profile::unhandled_mode,
             "What an unhandled rejection without an `'unhandledRejection'` listener does",
             {{"throw", UnhandledMode::Throw, "an unhandled rejection without listener is uncaught"},

@@ -23,6 +23,13 @@ enum class AlsEnable {
   AtConstruction,  ///< In the constructor (Node 24 with --no-async-context-frame).
 };
 
+/// spec/async-local-storage.md, variation point `als.switch`: what disable() and exit() act on.
+enum class AlsSwitch {
+  Contexts,  ///< The stores of contexts, as `als.model` has them (Node, Bun, workerd).
+  Instance,  ///< One enabled flag per instance, which getStore() reads; no context loses its store
+             ///< (Deno's polyfill: `enabled`).
+};
+
 /// spec/event-loop.md, variation point `microtask.resource`.
 enum class MicrotaskResource {
   Always,            ///< queueMicrotask always creates a `Microtask` AsyncResource (Node 20).
@@ -58,6 +65,14 @@ enum class MultipleResolves {
   None,           ///< Nothing (Node >= 20: no 'multipleResolves').
   Tick,           ///< process.nextTick in the current context (Node 10..14).
   TickInPromise,  ///< process.nextTick with the promise's context pushed (Node 16..18).
+};
+
+/// spec/errors.md, variation point `rejection.report-point`: when pending unhandled rejections are
+/// reported, and with it the shape of one turn of the loop.
+enum class RejectionReport {
+  AfterCallback,  ///< In the drain after the main script and after every callback (Node, Deno, workerd).
+  LoopTurn,       ///< Only at the start of each loop turn (Bun's EventLoop::tick), then the turn's
+                  ///< immediates, then its due timers; after the main script and at exit.
 };
 
 /// spec/errors.md, variation point `rejection.unhandled-mode`.
@@ -173,6 +188,7 @@ struct Profile {
   /// spec/async-local-storage.md, variation point `als.default-value`: whether the constructor's
   /// { name, defaultValue } options are honoured (Node >= 24) or ignored (Node 20).
   bool als_default_value = false;
+  AlsSwitch als_switch = AlsSwitch::Contexts;  ///< `als.switch`
   MicrotaskResource microtask_resource = MicrotaskResource::Always;
   TickQueue tick_queue = TickQueue::OwnQueue;
   ListenerContext rejection_context = ListenerContext::Runtime;
@@ -188,8 +204,9 @@ struct Profile {
   /// (an await's throwaway promise, the result promises of a combinator's reactions) are taken
   /// (Node >= 12), or never (Node 10: those promises are always made).
   bool no_fast_paths = false;
-  UnhandledMode unhandled_mode = UnhandledMode::Throw;  ///< `rejection.unhandled-mode`
-  RejectionIds rejection_ids = RejectionIds::Promise;   ///< `rejection.listener-context`
+  RejectionReport rejection_report = RejectionReport::AfterCallback;  ///< `rejection.report-point`
+  UnhandledMode unhandled_mode = UnhandledMode::Throw;                ///< `rejection.unhandled-mode`
+  RejectionIds rejection_ids = RejectionIds::Promise;                 ///< `rejection.listener-context`
   /// `rejection.processing`: a processing of unhandled rejections takes the whole queue first
   /// (Node >= 20): a handler a listener adds does not take a rejection of that processing back, and
   /// a throwing listener drops the rest; not one at a time (Node 10..18).
