@@ -352,7 +352,20 @@ void Machine::take_timer_due(std::size_t option) {
     // listOnTimeout: `list.expiry = start + msecs; list.id = timerListId++`).
     due_bound(*timer.start, timer.duration, *pos_.queue_now, false, timers_.clocks.zone);
     timers_.clocks.release(q.expiry);
-    q.expiry = timers_.clocks.hold(*timer.start);
+    if (profile_.phase_clock == PhaseClock::PerList) {
+      // Node 10 re-arms the list's libuv timer from a fresh read R (`TimerWrap.now()`): its deadline
+      // is max(start + msecs, R + 1), later than the timer's own when the list's callback took long.
+      // The model keeps the deadline between start + msecs and R + msecs (an expiry between start
+      // and R): it allows every such deadline, and a few that cannot be (a matrix run saw node@10
+      // run a 5 ms list before such a 1 ms list, loop/timer-lists).
+      const Clock fresh = read_clock(false);
+      const Clock expiry = timers_.clocks.hold(timers_.clocks.zone.add());
+      timers_.clocks.zone.constrain(*timer.start, expiry, TimeBound::at_most(0));
+      timers_.clocks.zone.constrain(expiry, fresh, TimeBound::at_most(0));
+      q.expiry = expiry;
+    } else {
+      q.expiry = timers_.clocks.hold(*timer.start);
+    }
     q.order = timers_.next_order++;
     return end_queue();
   }
