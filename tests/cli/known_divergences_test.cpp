@@ -47,23 +47,6 @@ const std::string kTimerCase =
     "}\n}\n";
 const std::string kPassingCase = "@id t/passes\n@title passes\n@rules loop.main\n\nobserve(\"top\")\n";
 
-trace::Event observe(std::string label, trace::AsyncId eid, trace::AsyncId tid, std::string store) {
-  trace::Event e;
-  e.kind = trace::EventKind::Observe;
-  e.label = std::move(label);
-  e.eid = eid;
-  e.tid = tid;
-  e.stores = {{"a", std::move(store)}};
-  return e;
-}
-
-trace::Event exit_event(std::int64_t code) {
-  trace::Event e;
-  e.kind = trace::EventKind::Exit;
-  e.code = code;
-  return e;
-}
-
 /// What the model gives for `text`, as a runtime would print it.
 backends::BackendResult models_trace(const std::string& text, const model::Profile& p) {
   auto parsed = scenario::parse(text);
@@ -86,7 +69,8 @@ BOOST_AUTO_TEST_CASE(learns_the_signature_of_each_expected_failure) {
   // Cases run in the order of their ids: t/passes, then t/timer-loses-store.
   testing::ScriptedBackend backend(
       {models_trace(kPassingCase, p),
-       testing::runtime_trace({observe("in the timer", 7, 1, "undefined"), exit_event(0)})});
+       testing::runtime_trace(
+           {testing::observe_event("in the timer", 7, 1, "undefined"), testing::exit_event(0)})});
   auto learnt = cli::learn_known_divergences(f.expectations(), f.cases(), "node", backend, p);
   BOOST_REQUIRE(std::holds_alternative<cli::LearntDivergences>(learnt));
   const auto& l = std::get<cli::LearntDivergences>(learnt);
@@ -106,7 +90,7 @@ BOOST_AUTO_TEST_CASE(learns_the_signature_of_each_expected_failure) {
 
 BOOST_AUTO_TEST_CASE(no_expectations_file_means_none) {
   const Folder f;
-  testing::ScriptedBackend backend({testing::runtime_trace({exit_event(0)})});
+  testing::ScriptedBackend backend({testing::runtime_trace({testing::exit_event(0)})});
   auto learnt = cli::learn_known_divergences(f.expectations(), f.cases(), "bun", backend, profile("node-20"));
   BOOST_REQUIRE(std::holds_alternative<cli::LearntDivergences>(learnt));
   BOOST_TEST(std::get<cli::LearntDivergences>(learnt).cases == 0u);
@@ -116,7 +100,7 @@ BOOST_AUTO_TEST_CASE(no_expectations_file_means_none) {
 BOOST_AUTO_TEST_CASE(a_malformed_expectations_file_is_an_error) {
   const Folder f;
   f.write("expectations/node", "t/timer-loses-store without separators\n");
-  testing::ScriptedBackend backend({testing::runtime_trace({exit_event(0)})});
+  testing::ScriptedBackend backend({testing::runtime_trace({testing::exit_event(0)})});
   auto learnt =
       cli::learn_known_divergences(f.expectations(), f.cases(), "node", backend, profile("node-20"));
   BOOST_REQUIRE(std::holds_alternative<std::string>(learnt));

@@ -29,24 +29,6 @@ model::Profile profile(const std::string& name) {
   return std::get<model::Profile>(loaded);
 }
 
-/// An observation; `store` is the one instance's store, or none for a program without one.
-trace::Event observe(std::string label, trace::AsyncId eid, trace::AsyncId tid, std::string store = "") {
-  trace::Event e;
-  e.kind = trace::EventKind::Observe;
-  e.label = std::move(label);
-  e.eid = eid;
-  e.tid = tid;
-  if (!store.empty()) e.stores = {{"a", std::move(store)}};
-  return e;
-}
-
-trace::Event exit_event(std::int64_t code) {
-  trace::Event e;
-  e.kind = trace::EventKind::Exit;
-  e.code = code;
-  return e;
-}
-
 /// The signature of `s` judged under node-20 against a runtime that printed `result`.
 std::string signature(const scenario::Scenario& s, backends::BackendResult result) {
   const model::Profile p = profile("node-20");
@@ -70,27 +52,29 @@ BOOST_AUTO_TEST_CASE(same_divergence_other_ids_and_labels) {
   // A runtime whose timer loses the store: the observation is the model's, its store is not.
   const std::string first =
       signature(timer_in_run("a", "A", "in the timer"),
-                testing::runtime_trace({observe("in the timer", 7, 1, "undefined"), exit_event(0)}));
-  const std::string second =
-      signature(timer_in_run("storage", "some other store", "x"),
-                testing::runtime_trace({observe("x", 12, 1, "undefined"), exit_event(0)}));
+                testing::runtime_trace(
+                    {testing::observe_event("in the timer", 7, 1, "undefined"), testing::exit_event(0)}));
+  const std::string second = signature(
+      timer_in_run("storage", "some other store", "x"),
+      testing::runtime_trace({testing::observe_event("x", 12, 1, "undefined"), testing::exit_event(0)}));
   BOOST_TEST(first == "stores value->undefined at observe in macrotask");
   BOOST_TEST(second == first);
 }
 
 BOOST_AUTO_TEST_CASE(other_callback_other_signature) {
   const std::string timer = signature(
-      timer_in_run("a", "A", "l"), testing::runtime_trace({observe("l", 2, 1, "undefined"), exit_event(0)}));
+      timer_in_run("a", "A", "l"),
+      testing::runtime_trace({testing::observe_event("l", 2, 1, "undefined"), testing::exit_event(0)}));
   const auto tick =
       parse("let a = new AsyncLocalStorage\na.run(\"A\") {\n  nextTick {\n    observe(\"l\")\n  }\n}\n");
-  const std::string in_tick =
-      signature(tick, testing::runtime_trace({observe("l", 2, 1, "undefined"), exit_event(0)}));
+  const std::string in_tick = signature(
+      tick, testing::runtime_trace({testing::observe_event("l", 2, 1, "undefined"), testing::exit_event(0)}));
   BOOST_TEST(in_tick == "stores value->undefined at observe in microtask");
   BOOST_TEST(in_tick != timer);
   // The other way round: a store where the model has none.
   const auto outside = parse("let a = new AsyncLocalStorage\nsetTimeout(1) {\n  observe(\"l\")\n}\n");
-  const std::string gained =
-      signature(outside, testing::runtime_trace({observe("l", 2, 1, "\"A\""), exit_event(0)}));
+  const std::string gained = signature(
+      outside, testing::runtime_trace({testing::observe_event("l", 2, 1, "\"A\""), testing::exit_event(0)}));
   BOOST_TEST(gained == "stores undefined->value at observe in macrotask");
   BOOST_TEST(gained != timer);
 }
@@ -102,14 +86,17 @@ BOOST_AUTO_TEST_CASE(order_divergence) {
   };
   const std::string first =
       signature(two_ticks("one", "two"),
-                testing::runtime_trace({observe("two", 3, 1), observe("one", 2, 1), exit_event(0)}));
+                testing::runtime_trace({testing::observe_event("two", 3, 1),
+                                        testing::observe_event("one", 2, 1), testing::exit_event(0)}));
   const std::string second =
       signature(two_ticks("first", "second"),
-                testing::runtime_trace({observe("second", 9, 1), observe("first", 8, 1), exit_event(0)}));
+                testing::runtime_trace({testing::observe_event("second", 9, 1),
+                                        testing::observe_event("first", 8, 1), testing::exit_event(0)}));
   BOOST_TEST(first == "order: allowed observe in microtask | observed observe in microtask");
   BOOST_TEST(second == first);
   // A process that ends early is another divergence again.
-  const std::string ended = signature(two_ticks("one", "two"), testing::runtime_trace({exit_event(1)}));
+  const std::string ended =
+      signature(two_ticks("one", "two"), testing::runtime_trace({testing::exit_event(1)}));
   BOOST_TEST(ended == "order: allowed observe in microtask | observed exit 1");
 }
 

@@ -39,6 +39,18 @@ std::vector<std::string> described(const std::vector<trace::Event>& raw) {
   return out;
 }
 
+/// The labels each allowed trace observes, in order, one string per trace.
+std::set<std::string> label_orders(const model::Enumeration& e) {
+  std::set<std::string> orders;
+  for (const auto& t : e.traces) {
+    std::string o;
+    for (const auto& ev : t)
+      if (ev.kind == trace::EventKind::Observe) o += ev.label;
+    orders.insert(o);
+  }
+  return orders;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(promise_resolve_doc_example) {
@@ -90,14 +102,7 @@ BOOST_AUTO_TEST_CASE(same_duration_timers_are_fifo) {
   const auto s = parse_ok(
       "setTimeout(1) {\n  observe(\"a\")\n}\nsetTimeout(2) {\n  observe(\"b\")\n}\nsetTimeout(1) {\n  "
       "observe(\"c\")\n}\n");
-  const auto e = model::enumerate(s, profile("node-20"));
-  std::set<std::string> orders;
-  for (const auto& t : e.traces) {
-    std::string o;
-    for (const auto& ev : t)
-      if (ev.kind == trace::EventKind::Observe) o += ev.label;
-    orders.insert(o);
-  }
+  const auto orders = label_orders(model::enumerate(s, profile("node-20")));
   // a always precedes c (both 1 ms, a created first: `loop.timers.fifo`) and b (its list's expiry,
   // a's start + 1, is below b's start + 2: `time.timer-order`); b comes before or after c, which was
   // created later and may not be due yet when b is.
@@ -114,14 +119,7 @@ BOOST_AUTO_TEST_CASE(a_timer_made_in_the_drain_after_a_timers_phase_runs_early_o
   auto orders_on = [&](const std::string& name) {
     const auto e = model::enumerate(s, profile(name));
     BOOST_TEST(e.complete);
-    std::set<std::string> orders;
-    for (const auto& t : e.traces) {
-      std::string o;
-      for (const auto& ev : t)
-        if (ev.kind == trace::EventKind::Observe) o += ev.label;
-      orders.insert(o);
-    }
-    return orders;
+    return label_orders(e);
   };
   for (const char* name : {"node-10", "node-12", "node-14", "node-16", "node-18", "node-20"})
     BOOST_TEST((orders_on(name) == std::set<std::string>{"IAB", "AIB", "ABI"}), name);

@@ -52,6 +52,26 @@ class ScriptedBackend final : public backends::Backend {
 };
 
 /// A trace as a runtime prints it: `events` (with the model's ids) after a meta line.
+/// An observation as a runtime prints it; `store` is the store of the one instance `a`, or none
+/// (empty) for a program without one.
+inline trace::Event observe_event(std::string label, trace::AsyncId eid, trace::AsyncId tid,
+                                  std::string store = "") {
+  trace::Event e;
+  e.kind = trace::EventKind::Observe;
+  e.label = std::move(label);
+  e.eid = eid;
+  e.tid = tid;
+  if (!store.empty()) e.stores = {{"a", std::move(store)}};
+  return e;
+}
+
+inline trace::Event exit_event(std::int64_t code) {
+  trace::Event e;
+  e.kind = trace::EventKind::Exit;
+  e.code = code;
+  return e;
+}
+
 inline trace::Trace runtime_trace(std::vector<trace::Event> events) {
   return trace::Trace{{"scripted", "v20.0.0", 1}, std::move(events)};
 }
